@@ -1,0 +1,85 @@
+"""How numbers are written in Vietnamese (DATA.md §4), through Babel's ``vi`` locale.
+
+``1.874`` hồ sơ, ``99,58%``, ``tăng 7,47 điểm phần trăm``, rank ``3/18``, ``90,26/108 điểm``.
+A missing value (no dossier to divide by) is written as :data:`MISSING`.
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+from numbers import Real
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+import pandas as pd
+
+LOCALE = "vi"
+MISSING = "–"
+
+
+def _is_missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _decimal(value: float, digits: int) -> str:
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def number(value: Real | None, digits: int = 0) -> str:
+    """A count or amount: ``1874`` → ``1.874``; ``90.26`` with ``digits=2`` → ``90,26``."""
+    if _is_missing(value):
+        return MISSING
+    return _decimal(value, digits)
+
+
+def percent(ratio: Real | None, digits: int = 2) -> str:
+    """A ratio as a percentage: ``0.9958`` → ``99,58%``."""
+    if _is_missing(ratio):
+        return MISSING
+    return _decimal(float(ratio) * 100, digits) + "%"
+
+
+def pp_change(delta: Real | None, digits: int = 2) -> str:
+    """A change between two ratios in percentage points: ``0.0747`` → ``tăng 7,47 điểm phần trăm``."""
+    if _is_missing(delta):
+        return MISSING
+    points = round(float(delta) * 100, digits)
+    if points == 0:
+        return "không đổi"
+    word = "tăng" if points > 0 else "giảm"
+    return f"{word} {_decimal(abs(points), digits)} điểm phần trăm"
+
+
+def count_change(delta: Real | None, unit: str = "hồ sơ") -> str:
+    """A change of a count: ``123`` → ``tăng 123 hồ sơ``; ``-5`` → ``giảm 5 hồ sơ``."""
+    if _is_missing(delta):
+        return MISSING
+    if delta == 0:
+        return "không đổi"
+    word = "tăng" if delta > 0 else "giảm"
+    return f"{word} {number(abs(delta))} {unit}".rstrip()
+
+
+def rank(position: int | None, total: int | None) -> str:
+    """A rank among units: ``3, 18`` → ``3/18``."""
+    if _is_missing(position) or _is_missing(total):
+        return MISSING
+    return f"{int(position)}/{int(total)}"
+
+
+def score(points: Real | None, maximum: Real, digits: int = 2) -> str:
+    """Points out of a maximum: ``90.26, 108`` → ``90,26/108 điểm``."""
+    if _is_missing(points):
+        return MISSING
+    return f"{_decimal(points, digits)}/{number(maximum)} điểm"
+
+
+def day(value: date | datetime) -> str:
+    """A date as written in Vietnamese documents: ``30/06/2023``."""
+    return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def nfc(text: str) -> str:
+    """Unicode NFC form, which every text we write uses."""
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,137 @@
+"""The department registry (``params/departments.yaml``, DATA.md §2.6).
+
+A unit is a stable ``code`` with a display ``name``; data may name a unit by its code, its name or its
+short name (compared case-insensitively, NFC). Renames and mergers are recorded with ``valid_from``,
+``valid_to`` and ``successor``.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from parreport.errors import ConfigError, UnknownUnitError
+from parreport.periods import Period
+
+
+def _key(text: str) -> str:
+    return unicodedata.normalize("NFC", str(text)).strip().casefold()
+
+
+@dataclass(frozen=True)
+class Department:
+    """One unit of the province."""
+
+    code: str
+    name: str
+    short_name: str
+    group: str
+    fields: tuple[str, ...] = ()
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor: str | None = None
+
+    def active_in(self, period: Period) -> bool:
+        """Whether the unit existed during any part of ``period``."""
+        starts_ok = self.valid_from is None or self.valid_from <= period.end
+        ends_ok = self.valid_to is None or self.valid_to >= period.start
+        return starts_ok and ends_ok
+
+
+@dataclass
+class Registry:
+    """All units of one province, looked up by code, name or short name."""
+
+    province: str
+    departments: dict[str, Department]
+    source: str = "<registry>"
+    _lookup: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        for dept in self.departments.values():
+            for alias in (dept.code, dept.name, dept.short_name):
+                self._lookup.setdefault(_key(alias), dept.code)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Registry":
+        """Read a registry YAML file; every problem is reported with the file and entry."""
+        path = Path(path)
+        try:
+            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read the department registry: {exc}") from None
+        entries = raw.get("departments")
+        if not isinstance(entries, list) or not entries:
+            raise ConfigError(f"{path}: expected a non-empty list under 'departments'")
+        departments: dict[str, Department] = {}
+        for number, entry in enumerate(entries, start=1):
+            dept = _department(entry, f"{path}, department #{number}")
+            if dept.code in departments:
+                raise ConfigError(f"{path}, department #{number}: code {dept.code!r} is listed twice")
+            departments[dept.code] = dept
+        for dept in departments.values():
+            if dept.successor and dept.successor not in departments:
+                raise ConfigError(f"{path}: {dept.code} names successor {dept.successor!r}, which is not listed")
+        return cls(province=str(raw.get("province", "")), departments=departments, source=str(path))
+
+    def __iter__(self):
+        return iter(self.departments.values())
+
+    def __len__(self) -> int:
+        return len(self.departments)
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.departments
+
+    def get(self, code: str) -> Department:
+        """The unit with this code; :class:`ConfigError` if there is none."""
+        try:
+            return self.departments[code]
+        except KeyError:
+            raise ConfigError(
+                f"unknown department {code!r} (registry {self.source}); known codes: {', '.join(self.departments)}"
+            ) from None
+
+    def resolve(self, name_or_code: str, file: str | Path, row: int | None = None, column: str | None = None) -> str:
+        """The code of the unit a data file names, or :class:`UnknownUnitError` naming unit and file."""
+        code = self._lookup.get(_key(name_or_code))
+        if code is None:
+            raise UnknownUnitError(
+                file, f"unknown unit {name_or_code!r}", row=row, column=column,
+                expected=f"a code, name or short name from the registry {self.source}",
+            )
+        return code
+
+    def codes(self, period: Period | None = None, group: str | None = None) -> list[str]:
+        """Codes of the units (active in ``period``, of ``group``), in registry order."""
+        return [
+            dept.code for dept in self
+            if (period is None or dept.active_in(period)) and (group is None or dept.group == group)
+        ]
+
+
+def _department(entry: object, where: str) -> Department:
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: expected a mapping with code, name, short_name, group, fields")
+    missing = [key for key in ("code", "name", "group") if not entry.get(key)]
+    if missing:
+        raise ConfigError(f"{where}: missing {', '.join(missing)}")
+    dates = {}
+    for key in ("valid_from", "valid_to"):
+        value = entry.get(key)
+        if value is not None and not isinstance(value, date):
+            raise ConfigError(f"{where}: {key} must be a date written YYYY-MM-DD, found {value!r}")
+        dates[key] = value
+    nfc = lambda text: unicodedata.normalize("NFC", str(text))  # noqa: E731
+    return Department(
+        code=str(entry["code"]),
+        name=nfc(entry["name"]),
+        short_name=nfc(entry.get("short_name") or entry["name"]),
+        group=str(entry["group"]),
+        fields=tuple(nfc(f) for f in entry.get("fields") or ()),
+        successor=entry.get("successor"),
+        **dates,
+    )

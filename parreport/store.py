@@ -1,0 +1,139 @@
+"""The embedded DuckDB store: every ingested row with its source, and the latest version of each.
+
+For each input kind (see :data:`parreport.ingest.schema.SCHEMAS`) the store keeps a table
+``<kind>_versions`` with every row ever ingested (its ``ingest_id`` and ``source_row``) and a view
+``<kind>`` with the current version of each key (a dossier, a Biểu 06 cell row, a score). The current
+version is the one from the *latest export*: the file whose dates reach furthest (``as_of``, the latest
+date it contains), then the file ingested last. So re-ingesting the same or an overlapping export never
+counts a dossier twice, and ingesting an older export after a newer one does not roll data back.
+A file already ingested (same SHA-256) is skipped.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from parreport.errors import ParreportError
+from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSchema
+
+_SQL_TYPES = {DATETIME: "TIMESTAMP", BOOL: "BOOLEAN", INT: "BIGINT", FLOAT: "DOUBLE"}
+SCHEMA_VERSION = 1
+_EVENT_COLUMNS = ("received_at", "completed_at")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    source: str
+    kind: str
+    rows: int
+    skipped: bool  # the same file content was ingested before
+
+
+class Store:
+    """A DuckDB database file holding a province's inputs. Use as a context manager."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = Path(path)
+        if read_only and not self.path.exists():
+            raise ParreportError(f"{self.path}: no such store; create it with 'parreport ingest FILE --store {path}'")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.Error as exc:
+            raise ParreportError(f"{self.path}: cannot open the store: {exc}") from None
+        if not read_only:
+            self._create()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _create(self) -> None:
+        self.con.execute("""
+            CREATE TABLE IF NOT EXISTS ingests (
+                ingest_id INTEGER PRIMARY KEY, kind VARCHAR, source_file VARCHAR, sha256 VARCHAR UNIQUE,
+                rows BIGINT, as_of TIMESTAMP, ingested_at TIMESTAMP)""")
+        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        for schema in SCHEMAS.values():
+            columns = ", ".join(f'"{c.name}" {_SQL_TYPES.get(c.type, "VARCHAR")}' for c in schema.columns)
+            self.con.execute(
+                f"CREATE TABLE IF NOT EXISTS {schema.kind}_versions "
+                f"(ingest_id INTEGER, source_row BIGINT, {columns})")
+            keys = ", ".join(f'v."{k}"' for k in schema.key)
+            self.con.execute(f"""
+                CREATE OR REPLACE VIEW {schema.kind} AS
+                SELECT v.* EXCLUDE (ingest_id, source_row), i.source_file, v.source_row
+                FROM {schema.kind}_versions v JOIN ingests i USING (ingest_id)
+                QUALIFY row_number() OVER (
+                    PARTITION BY {keys} ORDER BY i.as_of DESC NULLS LAST, v.ingest_id DESC, v.source_row DESC) = 1""")
+
+    def add(self, kind: str, frame: pd.DataFrame, source: str | Path, sha256: str) -> IngestResult:
+        """Store the validated rows of one file (all or nothing)."""
+        schema = SCHEMAS[kind]
+        if self.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha256]).fetchone():
+            return IngestResult(str(source), kind, len(frame), skipped=True)
+        rows = frame[["source_row", *schema.names]]
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            ingest_id = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
+            self.con.execute(
+                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [ingest_id, kind, str(source), sha256, len(rows), _as_of(rows, schema), datetime.now()])
+            self.con.register("incoming", rows)
+            names = ", ".join(f'"{n}"' for n in ["source_row", *schema.names])
+            self.con.execute(f"INSERT INTO {kind}_versions (ingest_id, {names}) SELECT ?, {names} FROM incoming",
+                             [ingest_id])
+            self.con.unregister("incoming")
+            self.con.execute("COMMIT")
+        except Exception:
+            self.con.execute("ROLLBACK")
+            raise
+        return IngestResult(str(source), kind, len(rows), skipped=False)
+
+    def table(self, kind: str) -> pd.DataFrame:
+        """The current version of every row of ``kind`` (with ``source_file`` and ``source_row``)."""
+        if kind not in SCHEMAS:
+            raise ParreportError(f"unknown table {kind!r}; expected one of {', '.join(SCHEMAS)}")
+        return _typed(self.con.execute(f"SELECT * FROM {kind}").df(), SCHEMAS[kind])
+
+    def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
+        """Run a SQL query against the store (tables and views listed in the module docstring)."""
+        return self.con.execute(query, params or []).df()
+
+    def ingests(self) -> pd.DataFrame:
+        """The ingest log: one row per file stored."""
+        return self.con.execute("SELECT * FROM ingests ORDER BY ingest_id").df()
+
+    def fingerprint(self) -> str:
+        """A digest of every file the store holds: equal fingerprints mean equal inputs."""
+        digest = self.con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]
+        return digest or "empty"
+
+
+def _as_of(rows: pd.DataFrame, schema: TableSchema) -> datetime | None:
+    """The latest event (reception, completion) a file records: how recent the export is."""
+    dates = [rows[c.name].max() for c in schema.columns if c.name in _EVENT_COLUMNS]
+    dates = [d for d in dates if not pd.isna(d)]
+    return max(dates).to_pydatetime() if dates else None
+
+
+def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Give columns read back from DuckDB the nullable dtypes ingest produces."""
+    for column in schema.columns:
+        if column.type == BOOL:
+            frame[column.name] = frame[column.name].astype("boolean")
+        elif column.type == INT:
+            frame[column.name] = frame[column.name].astype("Int64")
+        elif column.type == FLOAT:
+            frame[column.name] = frame[column.name].astype("Float64")
+    return frame

@@ -1,0 +1,56 @@
+"""Shared fixtures: a two-unit registry and a builder of dossier-record frames."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from parreport.registry import Registry
+
+REGISTRY_YAML = """\
+province: "Tỉnh Thử Nghiệm"
+departments:
+  - code: STNMT
+    name: "Sở Tài nguyên và Môi trường"
+    short_name: "Sở TN&MT"
+    group: so_nganh
+    fields: ["Đất đai", "Môi trường", "Tài nguyên nước"]
+  - code: STP
+    name: "Sở Tư pháp"
+    short_name: "Sở Tư pháp"
+    group: so_nganh
+    fields: ["Lý lịch tư pháp", "Công chứng"]
+  - code: "007"
+    name: "Sở Ngoại vụ"
+    short_name: "Sở Ngoại vụ"
+    group: so_nganh
+    fields: ["Lãnh sự"]
+"""
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> Registry:
+    path = tmp_path / "departments.yaml"
+    path.write_text(REGISTRY_YAML, encoding="utf-8")
+    return Registry.load(path)
+
+
+def records_frame(rows: list[dict]) -> pd.DataFrame:
+    """Dossier records with the store's dtypes; dates as 'YYYY-MM-DD[ HH:MM]' strings, None = empty."""
+    frame = pd.DataFrame(rows)
+    defaults = {"department": "STNMT", "field": "Đất đai", "procedure": "Thủ tục", "channel": "online",
+                "completed_at": None, "apology_issued": False, "digitized": False, "fee_required": False,
+                "paid_online": False, "unsatisfied": False}
+    for column, value in defaults.items():
+        if column not in frame:
+            frame[column] = value
+        elif value is not None:
+            frame[column] = frame[column].astype(object).where(frame[column].notna(), value)
+    if "dossier_id" not in frame:
+        frame["dossier_id"] = [f"HS{i:06d}" for i in range(len(frame))]
+    for column in ("received_at", "due_at", "completed_at"):
+        frame[column] = pd.to_datetime(frame[column], format="ISO8601").astype("datetime64[us]")
+    for column in ("apology_issued", "digitized", "fee_required", "paid_online", "unsatisfied"):
+        frame[column] = frame[column].astype("boolean")
+    return frame
