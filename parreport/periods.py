@@ -112,6 +112,15 @@ class Period:
         return self.start <= other.start and other.end <= self.end
 
     @property
+    def short_label(self) -> str:
+        """A compact label for chart axes: ``Q2/2023``, ``H1/2023``, ``06/2023``, ``2023``."""
+        if self.kind == "Y":
+            return str(self.year)
+        if self.kind == "M":
+            return f"{self.index:02d}/{self.year}"
+        return f"{self.kind}{self.index}/{self.year}"
+
+    @property
     def label_vi(self) -> str:
         """Vietnamese label: "quý II năm 2023", "6 tháng đầu năm 2023", "tháng 6 năm 2023", "năm 2023"."""
         if self.kind == "Y":

@@ -18,7 +18,9 @@ import duckdb
 import pandas as pd
 
 from parreport.errors import ParreportError
+from parreport.ingest import Table, read_table
 from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSchema
+from parreport.registry import Registry
 
 _SQL_TYPES = {DATETIME: "TIMESTAMP", BOOL: "BOOLEAN", INT: "BIGINT", FLOAT: "DOUBLE"}
 SCHEMA_VERSION = 1
@@ -31,6 +33,7 @@ class IngestResult:
     kind: str
     rows: int
     skipped: bool  # the same file content was ingested before
+    discrepancies: tuple[str, ...] = ()
 
 
 class Store:
@@ -77,12 +80,18 @@ class Store:
                 QUALIFY row_number() OVER (
                     PARTITION BY {keys} ORDER BY i.as_of DESC NULLS LAST, v.ingest_id DESC, v.source_row DESC) = 1""")
 
-    def add(self, kind: str, frame: pd.DataFrame, source: str | Path, sha256: str) -> IngestResult:
-        """Store the validated rows of one file (all or nothing)."""
+    def ingest(self, path: str | Path, registry: Registry, kind: str | None = None) -> IngestResult:
+        """Read, validate and store one export file (all of it or nothing)."""
+        return self.add(read_table(path, registry, kind))
+
+    def add(self, table: Table) -> IngestResult:
+        """Store the validated rows of one file (all or nothing); a file stored before is skipped."""
+        kind, source, sha256 = table.kind, table.source, table.sha256
         schema = SCHEMAS[kind]
+        found = tuple(table.discrepancies)
         if self.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha256]).fetchone():
-            return IngestResult(str(source), kind, len(frame), skipped=True)
-        rows = frame[["source_row", *schema.names]]
+            return IngestResult(str(source), kind, len(table.frame), skipped=True, discrepancies=found)
+        rows = table.frame[["source_row", *schema.names]]
         self.con.execute("BEGIN TRANSACTION")
         try:
             ingest_id = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
@@ -98,7 +107,7 @@ class Store:
         except Exception:
             self.con.execute("ROLLBACK")
             raise
-        return IngestResult(str(source), kind, len(rows), skipped=False)
+        return IngestResult(str(source), kind, len(rows), skipped=False, discrepancies=found)
 
     def table(self, kind: str) -> pd.DataFrame:
         """The current version of every row of ``kind`` (with ``source_file`` and ``source_row``)."""

@@ -10,6 +10,7 @@ from parreport.metrics.definitions import COUNTS, PROVINCE, PROVINCE_LABEL, TOTA
 from parreport.metrics.rates import add_changes, add_ranks, add_rates, sum_counts
 from parreport.periods import Period
 from parreport.registry import Registry
+from parreport.store import Store
 
 
 @dataclass
@@ -24,6 +25,11 @@ class DossierData:
     bieu06: pd.DataFrame
     registry: Registry
     _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_store(cls, store: Store, registry: Registry) -> "DossierData":
+        """The current dossier records and Biểu 06 rows of a store."""
+        return cls(store.table("dossiers"), store.table("counts"), registry)
 
     def unit_fields(self, period: Period) -> pd.DataFrame:
         """Counts per unit × field (registry fields without dossiers included as zeros)."""

@@ -30,8 +30,9 @@ def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
 
 def add_changes(current: pd.DataFrame, earlier: pd.DataFrame, suffix: str, on: list[str]) -> pd.DataFrame:
     """Add ``<rate>_<suffix>`` = rate now − rate then (a ratio difference; ×100 gives percentage points)
-    and ``<count>_<suffix>`` for received, new and resolved counts."""
-    measures = [*RATE_NAMES, "received", "new", "resolved"]
+    and ``<count>_<suffix>`` for the received, new, resolved and overdue counts; ``<measure>_then_<suffix>``
+    keeps the earlier value (NA where the earlier period has no figure)."""
+    measures = [*RATE_NAMES, "received", "new", "resolved", "overdue"]
     then = earlier.set_index(on)[measures]
     now = current.set_index(on)
     aligned = then.reindex(now.index)

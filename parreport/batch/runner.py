@@ -1,0 +1,125 @@
+"""Run planned jobs: papermill executes the notebook, then HTML and PDF are rendered.
+
+Each job writes into a scratch folder and moves finished files into place one by one, so a failure
+never leaves a half-written report over a good one. A failing job keeps its executed notebook as
+``briefing.failed.ipynb`` and does not stop the others.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+import traceback
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+import papermill
+from tqdm import tqdm
+
+from parreport.batch.plan import Job
+from parreport.briefing import Briefing
+from parreport.render import html_to_pdf, notebook_to_html
+
+STEM = "briefing"
+
+
+@dataclass
+class JobResult:
+    department: str
+    period: str
+    status: str  # "ok" or "failed"
+    parameters: dict
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    headline: dict = field(default_factory=dict)
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def run_job(job: Job, notebook: Path, formats: list[str]) -> JobResult:
+    """Execute, render and publish one briefing; never raises for a failure of the job itself."""
+    result = JobResult(job.department, job.period.code, "ok", job.parameters)
+    job.out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=job.out_dir, prefix=".partial-") as scratch:
+        executed = Path(scratch) / f"{STEM}.ipynb"
+        try:
+            with _timed(result, "execute"):
+                papermill.execute_notebook(
+                    str(notebook), str(executed), parameters=job.parameters, kernel_name="python3",
+                    cwd=str(notebook.parent), progress_bar=False, log_output=False)
+            node = nbformat.read(executed, as_version=4)
+            result.headline = _headline(node)
+            files = {"ipynb": executed}
+            if "html" in formats or "pdf" in formats:
+                with _timed(result, "html"):
+                    html = notebook_to_html(node, title=f"{job.department} {job.period.label_vi}")
+                files["html"] = Path(scratch) / f"{STEM}.html"
+                files["html"].write_text(html, encoding="utf-8")
+            if "pdf" in formats:
+                with _timed(result, "pdf"):
+                    files["pdf"] = html_to_pdf(html, Path(scratch) / f"{STEM}.pdf", base_url=job.out_dir)
+            if "html" not in formats:
+                files.pop("html", None)
+            for kind, path in files.items():
+                target = job.out_dir / path.name
+                os.replace(path, target)
+                result.outputs[kind] = str(target)
+            (job.out_dir / f"{STEM}.failed.ipynb").unlink(missing_ok=True)
+        except Exception as exc:  # a failing job is reported, never fatal to the batch
+            result.status = "failed"
+            result.error = _describe(exc)
+            if executed.exists():
+                failed = job.out_dir / f"{STEM}.failed.ipynb"
+                shutil.copyfile(executed, failed)
+                result.outputs["failed_notebook"] = str(failed)
+    return result
+
+
+def run_jobs(jobs: list[Job], notebook: Path, formats: list[str], workers: int = 1,
+             progress: bool = True) -> list[JobResult]:
+    """Run every job, ``workers`` at a time, with a progress bar; results in job order."""
+    bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
+    results: dict[int, JobResult] = {}
+    if workers <= 1:
+        for number, job in enumerate(jobs):
+            results[number] = run_job(job, notebook, formats)
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {pool.submit(run_job, job, notebook, formats): number for number, job in enumerate(jobs)}
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                bar.update()
+    bar.close()
+    return [results[number] for number in range(len(jobs))]
+
+
+@contextmanager
+def _timed(result: JobResult, step: str) -> Iterator[None]:
+    """Record the seconds a step took in ``result.seconds``."""
+    started = time.perf_counter()
+    yield
+    result.seconds[step] = round(time.perf_counter() - started, 3)
+
+
+def _headline(node: nbformat.NotebookNode) -> dict:
+    for cell in node.cells:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            if Briefing.HEADLINE_MIMETYPE in data:
+                return dict(data[Briefing.HEADLINE_MIMETYPE])
+    return {}
+
+
+def _describe(exc: Exception) -> str:
+    """The user-facing reason: for a notebook error, the exception raised inside the kernel."""
+    if isinstance(exc, papermill.PapermillExecutionError):
+        return f"{exc.ename}: {exc.evalue}"
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -1,0 +1,100 @@
+"""The ``parreport`` command: a thin layer over ingest, demo data and the batch runner."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from parreport import batch, demo
+from parreport.errors import ParreportError
+from parreport.paths import DEFAULT_REGISTRY
+from parreport.registry import Registry
+from parreport.sources import input_files
+from parreport.store import Store
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.command(args)
+    except ParreportError as exc:
+        print(f"parreport: error: {exc}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="parreport", description=__doc__)
+    parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, help="department registry YAML")
+    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="read, validate and store export files")
+    ingest.add_argument("files", nargs="+", type=Path, help="CSV, XLSX or Parquet files, or folders of them")
+    ingest.add_argument("--store", type=Path, required=True, help="DuckDB store file (created if missing)")
+    ingest.set_defaults(command=_ingest)
+
+    demo_data = commands.add_parser("demo-data", help="write the demo province's input files")
+    demo_data.add_argument("out", type=Path, help="folder to write them to")
+    demo_data.add_argument("--seed", type=int, default=2024)
+    demo_data.add_argument("--store", type=Path, help="also ingest them into this store")
+    demo_data.set_defaults(command=_demo_data)
+
+    run = commands.add_parser("run", help="produce briefings for departments × periods")
+    run.add_argument("spec", nargs="?", type=Path, default=batch.DEFAULT_SPEC, help="batch spec YAML")
+    run.add_argument("--department", action="append", help="unit code (repeatable); default: the spec's")
+    run.add_argument("--period", action="append", help="period code (repeatable); default: the spec's")
+    run.add_argument("--data", help="store (.duckdb), export file or folder; default: the demo data")
+    run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
+    run.add_argument("--workers", type=int, default=1, help="briefings produced in parallel")
+    run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.set_defaults(command=_run)
+    return parser
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    registry = Registry.load(args.registry)
+    failures = 0
+    with Store(args.store) as store:
+        for path in input_files(args.files):
+            try:
+                result = store.ingest(path, registry)
+            except ParreportError as exc:
+                failures += 1
+                print(f"parreport: error: {exc}", file=sys.stderr)
+                continue
+            state = "already stored, skipped" if result.skipped else f"{result.rows} rows stored"
+            print(f"{path}: {result.kind}, {state}")
+            for finding in result.discrepancies:
+                print(f"  warning: {finding}")
+    return 1 if failures else 0
+
+
+def _demo_data(args: argparse.Namespace) -> int:
+    registry = Registry.load(args.registry)
+    files = demo.write_demo_data(args.out, registry, seed=args.seed)
+    for path in files:
+        print(path)
+    if args.store:
+        with Store(args.store) as store:
+            for path in files:
+                store.ingest(path, registry)
+        print(f"stored in {args.store}")
+    return 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise ParreportError("--workers must be at least 1")
+    spec = batch.BatchSpec.load(args.spec)
+    results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
+                              periods=args.period, workers=args.workers, progress=not args.no_progress,
+                              registry_path=args.registry)
+    failed = [r for r in results if r.status != "ok"]
+    print(f"{len(results) - len(failed)} briefings written to {args.out}/ (index: {args.out / 'index.html'})")
+    for result in failed:
+        print(f"FAILED {result.period}/{result.department}: {result.error}", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

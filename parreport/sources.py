@@ -1,0 +1,64 @@
+"""Where a briefing's data comes from: a store file, export files, or the bundled demo province."""
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+from parreport import demo
+from parreport.errors import InputError
+from parreport.ingest.read import SUPPORTED_SUFFIXES
+from parreport.paths import DEFAULT_REGISTRY, cache_dir
+from parreport.registry import Registry
+from parreport.store import IngestResult, Store
+
+STORE_SUFFIX = ".duckdb"
+
+
+def input_files(paths: list[str | Path]) -> list[Path]:
+    """Expand folders into the export files they contain (sorted); keep files as given."""
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in SUPPORTED_SUFFIXES))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise InputError(path, "no such file or folder")
+    return files
+
+
+def ingest_files(store: Store, paths: list[str | Path], registry: Registry) -> list[IngestResult]:
+    """Ingest every export file under ``paths`` into ``store``."""
+    return [store.ingest(path, registry) for path in input_files(paths)]
+
+
+def open_store(data: str | Path | None = None, registry: Registry | None = None) -> Store:
+    """A read-only view of the data: ``None`` → the demo store; a ``.duckdb`` file → that store;
+    an export file or a folder of exports → an in-memory store holding them."""
+    if data is None:
+        return Store(demo_store(), read_only=True)
+    path = Path(data)
+    if path.suffix == STORE_SUFFIX:
+        return Store(path, read_only=True)
+    store = Store(":memory:")
+    ingest_files(store, [path], registry or Registry.load(DEFAULT_REGISTRY))
+    return store
+
+
+def demo_store(registry_path: Path = DEFAULT_REGISTRY) -> Path:
+    """The demo province's store, generated once and cached (keyed by the generator and the registry)."""
+    key = hashlib.sha256(Path(demo.__file__).read_bytes() + registry_path.read_bytes()).hexdigest()[:12]
+    target = cache_dir() / f"demo-{key}{STORE_SUFFIX}"
+    if target.exists():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    registry = Registry.load(registry_path)
+    with tempfile.TemporaryDirectory(dir=target.parent) as work:
+        files = demo.write_demo_data(Path(work) / "inputs", registry)
+        building = Path(work) / target.name
+        with Store(building) as store:
+            ingest_files(store, files, registry)
+        os.replace(building, target)
+    return target
