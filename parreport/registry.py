@@ -75,7 +75,7 @@ class Registry:
         for dept in departments.values():
             if dept.successor and dept.successor not in departments:
                 raise ConfigError(f"{path}: {dept.code} names successor {dept.successor!r}, which is not listed")
-        return cls(province=str(raw.get("province", "")), departments=departments, source=str(path))
+        return cls(province=str(raw.get("province", "")), departments=departments, source=str(path.resolve()))
 
     def __iter__(self):
         return iter(self.departments.values())

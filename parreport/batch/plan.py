@@ -52,8 +52,8 @@ def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path
         codes = registry.codes(period) if wanted == ALL else list(wanted)
         for code in codes:
             registry.get(code)
-            parameters = {"department": code, "period": period.code, "data": data,
-                          "targets": spec.targets, "convention": spec.convention}
+            parameters = {"department": code, "period": period.code, "data": data, "targets": spec.targets,
+                          "convention": spec.convention, "registry": registry.source}
             jobs.append(Job(code, period, out / period.code / code, parameters))
     check_parameters(spec.notebook, jobs[0].parameters if jobs else {})
     return jobs
