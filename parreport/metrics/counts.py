@@ -12,7 +12,7 @@ _STORED = [*BASE_COUNTS, *OPTIONAL_COUNTS]
 
 
 def complete(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add the derived counts (new, received, resolved, pending, overdue) and order the columns."""
+    """Add the derived counts (received, resolved, pending, overdue) and order the columns."""
     out = frame.copy()
     for column, parts in DERIVED.items():
         out[column] = sum((out[part] for part in parts[1:]), out[parts[0]])
@@ -42,6 +42,7 @@ def from_records(records: pd.DataFrame, period: Period) -> pd.DataFrame:
     channel = recs["channel"]
     flags = {
         "carried_over": ~is_new,
+        "new": is_new,
         "new_online": is_new & channel.eq("online"),
         "new_offline": is_new & channel.isin(["in_person", "postal"]),
         "new_in_person": is_new & channel.eq("in_person"),
@@ -125,8 +126,9 @@ def _combine_periods(rows: pd.DataFrame, chosen: list[Period]) -> pd.DataFrame:
     rename = {"received_online": "new_online", "received_offline": "new_offline",
               "late_with_apology": "overdue_apologized"}
     rows = rows.rename(columns=rename)
+    rows["new"] = rows["new_online"] + rows["new_offline"]
     first, last = chosen[0].code, chosen[-1].code
-    flows = ["new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late"]
+    flows = ["new", "new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late"]
     by_field = rows.groupby(KEYS, sort=True)
     combined = by_field[flows].sum(min_count=1)
     combined["carried_over"] = rows[rows["period"] == first].set_index(KEYS)["carried_over"]

@@ -40,7 +40,6 @@ COUNTS: dict[str, str] = {
 
 # Counts derived from others (recomputed after every sum, never stored inconsistent).
 DERIVED: dict[str, tuple[str, ...]] = {
-    "new": ("new_online", "new_offline"),
     "received": ("carried_over", "new"),
     "resolved": ("resolved_early", "resolved_on_time", "resolved_late"),
     "pending": ("pending_in_time", "pending_overdue"),
@@ -48,11 +47,11 @@ DERIVED: dict[str, tuple[str, ...]] = {
 }
 # Counts every source states (records and Biểu 06 alike); the others may be unknown (NA).
 BASE_COUNTS = (
-    "carried_over", "new_online", "new_offline", "resolved_early", "resolved_on_time", "resolved_late",
-    "pending_in_time", "pending_overdue",
+    "carried_over", "new", "resolved_early", "resolved_on_time", "resolved_late", "pending_in_time",
+    "pending_overdue",
 )
-OPTIONAL_COUNTS = ("new_in_person", "new_postal", "overdue_apologized", "digitized", "fee_required",
-                   "paid_online", "unsatisfied")
+OPTIONAL_COUNTS = ("new_online", "new_offline", "new_in_person", "new_postal", "overdue_apologized",
+                   "digitized", "fee_required", "paid_online", "unsatisfied")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,76 @@
+"""Checks across the cells of a row and across rows, after each cell has been read."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from parreport.errors import InputError
+from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD, TableSchema, header_key
+
+GROUPS_766 = ("cong_khai", "tien_do", "so_hoa", "dvc_truc_tuyen", "thanh_toan", "hai_long")
+_TOTAL_KEYS = {header_key(TOTAL_FIELD), header_key("Tổng cộng"), header_key("Tổng số")}
+
+
+def check(path: Path, schema: TableSchema, frame: pd.DataFrame, headers: dict[str, str]) -> list[str]:
+    """Raise :class:`InputError` for impossible rows; return non-fatal findings (Biểu 06 totals)."""
+    def fail_where(mask: pd.Series, column: str, problem: str, expected: str, found: pd.Series) -> None:
+        if mask.any():
+            first = mask[mask].index[0]
+            more = int(mask.sum()) - 1
+            raise InputError(path, problem + (f" (and {more} more rows)" if more else ""),
+                             row=int(frame.at[first, "source_row"]), column=headers.get(column, column),
+                             expected=expected, found=str(found[first]))
+
+    if schema.kind == "dossiers":
+        received = frame["received_at"].dt.normalize()
+        fail_where(frame["completed_at"].dt.normalize() < received, "completed_at",
+                   "completed before it was received", "a completion date on or after the reception date",
+                   frame["completed_at"])
+        fail_where(frame["due_at"].dt.normalize() < received, "due_at", "due before it was received",
+                   "a due date on or after the reception date", frame["due_at"])
+    elif schema.kind == "par_index":
+        fail_where(frame["max_score"] <= 0, "max_score", "maximum score must be positive", "a number > 0",
+                   frame["max_score"])
+        fail_where(frame["score"] > frame["max_score"], "score", "score above the maximum",
+                   "a score ≤ max_score", frame["score"])
+    elif schema.kind == "sipas":
+        fail_where((frame["satisfaction_pct"] < 0) | (frame["satisfaction_pct"] > 100), "satisfaction_pct",
+                   "satisfaction outside 0–100", "a percentage from 0 to 100", frame["satisfaction_pct"])
+    elif schema.kind == "scores_766":
+        fail_where(~frame["group"].isin(GROUPS_766), "group", "unknown 766 group",
+                   ", ".join(GROUPS_766), frame["group"])
+    duplicated = frame.duplicated(list(schema.key), keep="first")
+    if duplicated.any():
+        later = duplicated[duplicated].index[0]
+        same = (frame[list(schema.key)] == frame.loc[later, list(schema.key)]).all(axis=1)
+        first = same[same].index[0]
+        raise InputError(path, f"the same {', '.join(schema.key)} appears twice, in rows "
+                         f"{frame.at[first, 'source_row']} and {frame.at[later, 'source_row']}",
+                         row=int(frame.at[later, "source_row"]), column=headers.get(schema.key[-1]),
+                         expected="one row each", found=" / ".join(str(frame.at[later, k]) for k in schema.key))
+    return _total_discrepancies(path, frame) if schema.kind == "counts" else []
+
+
+def is_total(fields: pd.Series) -> pd.Series:
+    """Rows of Biểu 06 that state a total (field ``Tổng``)."""
+    return fields.map(header_key).isin(_TOTAL_KEYS)
+
+
+def without_totals(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame[~is_total(frame["field"])]
+
+
+def _total_discrepancies(path: Path, frame: pd.DataFrame) -> list[str]:
+    totals = is_total(frame["field"])
+    measures = [m for m in (*COUNT_MEASURES, "late_with_apology") if frame[m].notna().any()]
+    sums = frame[~totals].groupby(["department", "period"])[measures].sum()
+    found = []
+    for _, stated in frame[totals].iterrows():
+        key = (stated["department"], stated["period"])
+        for measure in measures:
+            parts = sums.at[key, measure] if key in sums.index else 0
+            if pd.notna(stated[measure]) and stated[measure] != parts:
+                found.append(f"{path.name}, row {stated['source_row']}: {key[0]} {key[1]} {measure}: "
+                             f"stated total {stated[measure]}, sum of fields {parts}")
+    return found
