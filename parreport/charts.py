@@ -1,0 +1,185 @@
+"""The briefing's charts in one house style, with Vietnamese labels and number formatting.
+
+Each function takes a small frame from :class:`parreport.briefing.Briefing` and returns a :class:`Chart`,
+which notebooks display as inline SVG (text drawn as paths, so PDFs need no fonts and diacritics always
+render). Figures are built without pyplot: nothing is shown twice and nothing leaks between charts.
+"""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from parreport import fmt
+
+ACCENT, PROVINCE_GREY, LATE_RED = "#0b4f71", "#9aa5b1", "#b42318"
+RESOLVED_COLOURS = {"resolved_early": "#2f855a", "resolved_on_time": "#68d391", "resolved_late": LATE_RED}
+RESOLVED_LABELS = {"resolved_early": "Trước hạn", "resolved_on_time": "Đúng hạn", "resolved_late": "Quá hạn"}
+CHANNEL_COLOURS = (ACCENT, "#48a9c5", "#f0b429", "#9aa5b1")
+WIDTH_IN = 7.0  # a full A4 text width
+
+HOUSE_STYLE = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10.5,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.edgecolor": "#52606d",
+    "axes.grid": True,
+    "axes.grid.axis": "y",
+    "grid.color": "#d9e2ec",
+    "grid.linewidth": 0.6,
+    "legend.frameon": False,
+    "svg.fonttype": "path",
+    "svg.hashsalt": "parreport",
+}
+
+
+@dataclass
+class Chart:
+    """A finished figure; notebooks display it as SVG."""
+
+    figure: Figure
+
+    def svg(self) -> str:
+        buffer = io.StringIO()
+        with rc_context(HOUSE_STYLE):
+            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+        return buffer.getvalue()
+
+    def _repr_svg_(self) -> str:
+        return self.svg()
+
+
+def _figure(height_in: float) -> tuple[Figure, object]:
+    with rc_context(HOUSE_STYLE):
+        figure = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+        axes = figure.add_subplot()
+    return figure, axes
+
+
+def _percent_axis(axis) -> None:
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.percent(value, digits=0)))
+
+
+def _count_axis(axis) -> None:
+    axis.set_major_locator(MaxNLocator(integer=True))
+    axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.number(value)))
+
+
+def _empty(title: str, message: str) -> Chart:
+    with rc_context(HOUSE_STYLE):
+        figure, axes = _figure(1.2)
+        axes.set_title(title)
+        axes.axis("off")
+        axes.text(0.5, 0.4, message, ha="center", va="center", color="#52606d", transform=axes.transAxes)
+    return Chart(figure)
+
+
+def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
+    """On-time rate per period (columns period_label, unit, province): the unit against the province."""
+    title = "Tỷ lệ giải quyết đúng hạn và trước hạn"
+    if frame["unit"].isna().all():
+        return _empty(title, "Chưa có hồ sơ được giải quyết trong các kỳ này")
+    with rc_context(HOUSE_STYLE):
+        figure, axes = _figure(2.8)
+        positions = range(len(frame))
+        unit = frame["unit"].astype("float64")
+        province = frame["province"].astype("float64")
+        axes.plot(positions, province, color=PROVINCE_GREY, linewidth=1.6, marker="o", markersize=3.5,
+                  label="Toàn tỉnh")
+        axes.plot(positions, unit, color=ACCENT, linewidth=2.2, marker="o", markersize=4.5, label=unit_label)
+        last = unit.last_valid_index()
+        if last is not None:
+            axes.annotate(fmt.percent(unit[last]), (positions[last], unit[last]), textcoords="offset points",
+                          xytext=(0, 7), ha="center", color=ACCENT, fontweight="bold")
+        low = min(unit.min(skipna=True), province.min(skipna=True))
+        axes.set_ylim(max(0.0, min(low, 0.9) - 0.02), 1.01)
+        axes.set_xticks(list(positions), frame["period_label"])
+        _percent_axis(axes.yaxis)
+        axes.set_title(title)
+        axes.legend(loc="lower left", ncols=2)
+    return Chart(figure)
+
+
+def resolved_by_field(frame: pd.DataFrame) -> Chart:
+    """Resolved dossiers per field, stacked early / on time / late (horizontal bars)."""
+    title = "Hồ sơ đã giải quyết theo lĩnh vực"
+    columns = list(RESOLVED_LABELS)
+    data = frame.set_index("field")[columns].fillna(0).astype("int64")
+    data = data[data.sum(axis=1) > 0].iloc[::-1]
+    if data.empty:
+        return _empty(title, "Không có hồ sơ được giải quyết trong kỳ")
+    with rc_context(HOUSE_STYLE):
+        figure, axes = _figure(0.9 + 0.32 * len(data))
+        left = pd.Series(0, index=data.index)
+        for column in columns:
+            axes.barh(data.index, data[column], left=left, color=RESOLVED_COLOURS[column],
+                      label=RESOLVED_LABELS[column], height=0.62)
+            left = left + data[column]
+        for y, total in enumerate(left):
+            axes.text(total, y, f" {fmt.number(total)}", va="center", fontsize=8)
+        axes.grid(axis="x")
+        axes.grid(axis="y", visible=False)
+        _count_axis(axes.xaxis)
+        axes.set_xlim(0, left.max() * 1.12)
+        axes.set_title(title)
+        axes.legend(loc="lower right", ncols=3)
+    return Chart(figure)
+
+
+def overdue_by_field(frame: pd.DataFrame) -> Chart:
+    """Overdue dossiers per field: resolved late and still pending past their due day."""
+    title = "Hồ sơ quá hạn theo lĩnh vực"
+    data = frame.set_index("field")[["resolved_late", "pending_overdue"]].fillna(0).astype("int64")
+    data = data[data.sum(axis=1) > 0].iloc[::-1]
+    if data.empty:
+        return _empty(title, "Không có hồ sơ quá hạn trong kỳ")
+    with rc_context(HOUSE_STYLE):
+        figure, axes = _figure(0.9 + 0.32 * len(data))
+        axes.barh(data.index, data["resolved_late"], color=LATE_RED, height=0.62, label="Đã giải quyết quá hạn")
+        axes.barh(data.index, data["pending_overdue"], left=data["resolved_late"], color="#f5a097", height=0.62,
+                  label="Đang giải quyết quá hạn")
+        totals = data.sum(axis=1)
+        for y, total in enumerate(totals):
+            axes.text(total, y, f" {fmt.number(total)}", va="center", fontsize=8)
+        axes.grid(axis="x")
+        axes.grid(axis="y", visible=False)
+        _count_axis(axes.xaxis)
+        axes.set_xlim(0, totals.max() * 1.15)
+        axes.set_title(title)
+        axes.legend(loc="lower right", ncols=2)
+    return Chart(figure)
+
+
+def channel_mix(frame: pd.DataFrame) -> Chart:
+    """New dossiers by channel (columns channel_label, count) as one 100 % bar with shares."""
+    title = "Hồ sơ tiếp nhận mới theo hình thức nộp"
+    data = frame[frame["count"] > 0]
+    total = int(data["count"].sum())
+    if total == 0:
+        return _empty(title, "Không có hồ sơ tiếp nhận mới trong kỳ")
+    with rc_context(HOUSE_STYLE):
+        figure, axes = _figure(1.5)
+        left = 0.0
+        for colour, row in zip(CHANNEL_COLOURS, data.itertuples()):
+            share = row.count / total
+            axes.barh([0], [share], left=left, color=colour, height=0.5,
+                      label=f"{row.channel_label}: {fmt.number(row.count)} ({fmt.percent(share, digits=1)})")
+            if share >= 0.08:
+                axes.text(left + share / 2, 0, fmt.percent(share, digits=1), ha="center", va="center",
+                          color="white", fontweight="bold", fontsize=8)
+            left += share
+        axes.set_xlim(0, 1)
+        axes.set_yticks([])
+        axes.grid(False)
+        _percent_axis(axes.xaxis)
+        axes.set_title(title)
+        axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=len(data))
+    return Chart(figure)

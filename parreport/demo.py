@@ -1,0 +1,270 @@
+"""The demo province's input files: a deterministic, realistic stand-in for a province's exports.
+
+``write_demo_data`` writes what a provincial one-stop system and the reform office would hand over for
+2022-Q1 … 2024-Q4, in the formats real exports come in:
+
+- ``dossiers_2022.csv`` — canonical English headers, UTF-8, ISO dates, unit codes;
+- ``dossiers_2023.csv`` — Vietnamese headers, UTF-8 with BOM, ``dd/mm/yyyy HH:MM`` dates, full unit names,
+  "Trực tuyến"/"Trực tiếp"/"Bưu chính" and "Có"/empty flags;
+- ``dossiers_2024.parquet`` — canonical columns with native types;
+- ``bieu06_counts.xlsx`` — Biểu số 06 quarterly counts (title rows, then the header; ``Tổng`` rows) for the
+  units that only report summary numbers;
+- ``par_index.csv`` and ``sipas.csv`` — annual PAR Index areas and SIPAS satisfaction.
+
+Each yearly export holds the dossiers received that year plus those still open at the previous export, now
+with their outcome: the same dossier appears twice, and the store keeps the latest export only. Dossiers
+still open at an export's cut-off have no completion date. Volumes, late shares, channels, digitisation and
+payments follow each unit's profile, improve year on year, and vary by season (fewer dossiers around Tết).
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import load_workbook
+
+from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD
+from parreport.metrics.counts import from_records
+from parreport.periods import Period
+from parreport.registry import Department, Registry
+
+YEARS = (2022, 2023, 2024)
+SUMMARY_ONLY = ("SNGV", "TTT")  # units that hand in Biểu 06 counts instead of dossier records
+MONTH_WEIGHTS = np.array([1.0, 0.6, 1.05, 1.0, 1.0, 1.05, 1.0, 1.0, 1.0, 1.05, 1.1, 1.2])  # Tết in Jan/Feb
+ON_TIME_SHARE = 0.22  # of the dossiers not late, those returned on their due day (the rest early)
+PAR_AREAS = {  # QĐ 876/QĐ-BNV areas with the maxima of the demo province's departmental scale (sum 100)
+    "Công tác chỉ đạo, điều hành cải cách hành chính": 10,
+    "Xây dựng và tổ chức thực hiện văn bản quy phạm pháp luật": 8,
+    "Cải cách thủ tục hành chính": 16,
+    "Cải cách tổ chức bộ máy hành chính nhà nước": 8,
+    "Cải cách chế độ công vụ": 12,
+    "Cải cách tài chính công": 8,
+    "Xây dựng và phát triển chính quyền điện tử, chính quyền số": 18,
+    "Tác động của cải cách hành chính": 20,
+}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """How a unit's dossiers look in 2022: yearly volume, shares, statutory processing time."""
+
+    volume: int
+    online_share: float
+    late_share: float
+    legal_days: int
+    fee_share: float = 0.5
+
+
+PROFILES: dict[str, Profile] = {
+    "STNMT": Profile(24000, 0.25, 0.035, 15, 0.85),
+    "SNNPTNT": Profile(3000, 0.55, 0.004, 10, 0.6),
+    "SKHDT": Profile(9000, 0.92, 0.002, 3, 0.3),
+    "STC": Profile(400, 0.60, 0.0, 10, 0.1),
+    "SXD": Profile(2500, 0.50, 0.012, 15, 0.7),
+    "SGTVT": Profile(30000, 0.35, 0.001, 5, 0.95),
+    "SCT": Profile(4000, 0.70, 0.003, 7, 0.6),
+    "SYT": Profile(6000, 0.45, 0.02, 20, 0.8),
+    "SGDDT": Profile(1500, 0.60, 0.0, 5, 0.1),
+    "SLDTBXH": Profile(7000, 0.50, 0.006, 10, 0.2),
+    "STP": Profile(15000, 0.55, 0.004, 10, 0.9),
+    "SNV": Profile(600, 0.40, 0.0, 15, 0.05),
+    "SVHTTDL": Profile(900, 0.50, 0.002, 7, 0.6),
+    "STTTT": Profile(350, 0.80, 0.0, 10, 0.5),
+    "SKHCN": Profile(300, 0.60, 0.0, 10, 0.4),
+    "BQLKKT": Profile(800, 0.70, 0.01, 15, 0.5),
+    "SNGV": Profile(500, 0.30, 0.0, 5, 0.7),
+    "TTT": Profile(250, 0.20, 0.02, 30, 0.0),
+}
+DEFAULT_PROFILE = Profile(800, 0.5, 0.005, 10)
+
+
+def write_demo_data(out_dir: str | Path, registry: Registry, seed: int = 2024, scale: float = 1.0) -> list[Path]:
+    """Write the demo input files into ``out_dir`` and return their paths (same seed → same bytes)."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    units = [dept for dept in registry if any(dept.active_in(Period.parse(str(year))) for year in YEARS)]
+    dossiers = pd.concat([_unit_dossiers(dept, seed, scale) for dept in units], ignore_index=True)
+    summary = dossiers["department"].isin(SUMMARY_ONLY)
+    exports = _yearly_exports(dossiers[~summary])
+    files = [
+        _write_canonical_csv(exports[0], out / f"dossiers_{YEARS[0]}.csv"),
+        _write_vietnamese_csv(exports[1], out / f"dossiers_{YEARS[1]}.csv", registry),
+        _write_parquet(exports[2], out / f"dossiers_{YEARS[2]}.parquet"),
+        _write_bieu06(dossiers[summary], out / "bieu06_counts.xlsx"),
+        _write_par_index(units, seed, out / "par_index.csv"),
+        _write_sipas(units, seed, out / "sipas.csv"),
+    ]
+    return files
+
+
+# --- dossiers --------------------------------------------------------------------------------------------
+def _rng(seed: int, *keys: object) -> np.random.Generator:
+    """A generator per (seed, unit, year): adding a unit never changes another unit's data."""
+    return np.random.default_rng([seed, *(zlib.crc32(str(key).encode()) for key in keys)])
+
+
+def _unit_dossiers(dept: Department, seed: int, scale: float) -> pd.DataFrame:
+    profile = PROFILES.get(dept.code, DEFAULT_PROFILE)
+    fields = list(dept.fields) or ["Khác"]
+    years = [year for year in YEARS if dept.active_in(Period.parse(str(year)))]
+    return pd.concat([_year_dossiers(dept.code, fields, profile, year, seed, scale) for year in years],
+                     ignore_index=True)
+
+
+def _year_dossiers(code: str, fields: list[str], profile: Profile, year: int, seed: int,
+                   scale: float) -> pd.DataFrame:
+    rng = _rng(seed, code, year)
+    step = year - YEARS[0]
+    count = max(1, int(round(profile.volume * scale * (1 + 0.06 * step) * rng.uniform(0.92, 1.08))))
+
+    workdays = np.arange(np.datetime64(f"{year}-01-01"), np.datetime64(f"{year + 1}-01-01"))
+    workdays = workdays[np.is_busday(workdays)]
+    months = workdays.astype("datetime64[M]").astype(int) % 12
+    weights = MONTH_WEIGHTS[months] / MONTH_WEIGHTS[months].sum()
+    received_day = np.sort(rng.choice(workdays, size=count, p=weights))
+
+    field_weights = 1 / np.arange(1, len(fields) + 1) ** 1.3
+    field_index = rng.choice(len(fields), size=count, p=field_weights / field_weights.sum())
+    legal_days = np.maximum(2, np.round(profile.legal_days * rng.choice([0.5, 1.0, 1.0, 1.5], size=count))).astype(int)
+    due_day = np.busday_offset(received_day, legal_days, roll="forward")
+
+    late_share = profile.late_share * 0.7 ** step * np.where(field_index == 0, 1.4, 0.6)
+    late = rng.random(count) < late_share
+    on_time = ~late & (rng.random(count) < ON_TIME_SHARE)
+    early_days = np.minimum(legal_days, 1 + rng.geometric(0.35, size=count))
+    late_days = rng.geometric(0.3, size=count)
+    offset = np.where(late, late_days, np.where(on_time, 0, -early_days))
+    completed_day = np.busday_offset(due_day, offset, roll="forward")
+
+    online_share = min(0.97, profile.online_share + 0.12 * step)
+    draw = rng.random(count)
+    channel = np.where(draw < online_share, "online", np.where(draw < online_share + 0.04, "postal", "in_person"))
+    fee = rng.random(count) < profile.fee_share
+    pays_online = np.where(channel == "online", 0.55 + 0.12 * step, 0.08 + 0.05 * step)
+
+    received_at = _at(received_day, rng.integers(7 * 60 + 30, 17 * 60, size=count))
+    return pd.DataFrame({
+        "dossier_id": [f"H12.{code}.{year % 100:02d}{n:06d}" for n in range(1, count + 1)],
+        "department": code,
+        "field": np.array(fields, dtype=object)[field_index],
+        "procedure": [f"{fields[i]} – thủ tục số {k:02d}" for i, k in
+                      zip(field_index, rng.integers(1, 9, size=count))],
+        "channel": channel,
+        "received_at": received_at,
+        "due_at": _at(due_day, rng.integers(14 * 60, 17 * 60, size=count)),
+        "completed_at": _at(completed_day, rng.integers(7 * 60 + 30, 17 * 60 + 30, size=count)),
+        "apology_issued": late & (rng.random(count) < 0.85 - 0.1 * step * (code == "STNMT")),
+        "digitized": rng.random(count) < min(0.98, 0.58 + 0.14 * step + rng.uniform(-0.05, 0.05)),
+        "fee_required": fee,
+        "paid_online": fee & (rng.random(count) < pays_online),
+        "unsatisfied": rng.random(count) < np.where(late, 0.15, 0.0015),
+    })
+
+
+def _at(days: np.ndarray, minutes: np.ndarray) -> pd.Series:
+    """Timestamps (to the minute) from calendar days and minutes after midnight."""
+    return pd.Series(days.astype("datetime64[us]") + minutes.astype("timedelta64[m]"))
+
+
+def _yearly_exports(dossiers: pd.DataFrame) -> list[pd.DataFrame]:
+    """One export per year, cut off at 31/12: that year's dossiers and those open at the previous
+    export; a dossier completed after the cut-off is shown open."""
+    exports, open_before = [], pd.Series(False, index=dossiers.index)
+    received_year = dossiers["received_at"].dt.year
+    for year in YEARS:
+        cutoff = pd.Timestamp(year + 1, 1, 1)
+        rows = (received_year == year) | open_before
+        export = dossiers.loc[rows].copy()
+        still_open = export["completed_at"] >= cutoff
+        export["completed_at"] = export["completed_at"].mask(still_open)
+        exports.append(export.reset_index(drop=True))
+        open_before = (received_year <= year) & (dossiers["completed_at"] >= cutoff)
+    return exports
+
+
+def _write_canonical_csv(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_csv(path, index=False, encoding="utf-8", date_format="%Y-%m-%d %H:%M")
+    return path
+
+
+def _write_vietnamese_csv(frame: pd.DataFrame, path: Path, registry: Registry) -> Path:
+    """The export as a provincial one-stop system writes it: Vietnamese headers and values."""
+    channel = frame["channel"].map({"online": "Trực tuyến", "in_person": "Trực tiếp", "postal": "Bưu chính"})
+    flag = lambda column: frame[column].map({True: "Có", False: ""})  # noqa: E731
+    when = lambda column: frame[column].dt.strftime("%d/%m/%Y %H:%M")  # noqa: E731
+    export = pd.DataFrame({
+        "Mã hồ sơ": frame["dossier_id"],
+        "Đơn vị": frame["department"].map({dept.code: dept.name for dept in registry}),
+        "Lĩnh vực": frame["field"],
+        "Tên thủ tục": frame["procedure"],
+        "Hình thức nộp": channel,
+        "Ngày tiếp nhận": when("received_at"),
+        "Ngày hẹn trả": when("due_at"),
+        "Ngày trả kết quả": when("completed_at"),
+        "Thư xin lỗi": flag("apology_issued"),
+        "Số hóa": flag("digitized"),
+        "Có phí, lệ phí": flag("fee_required"),
+        "Thanh toán trực tuyến": flag("paid_online"),
+        "Không hài lòng": flag("unsatisfied"),
+    })
+    export.to_csv(path, index=False, encoding="utf-8-sig")
+    return path
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
+    frame.to_parquet(path, index=False)
+    return path
+
+
+# --- Biểu 06, PAR Index, SIPAS ---------------------------------------------------------------------------
+def _write_bieu06(dossiers: pd.DataFrame, path: Path) -> Path:
+    """Quarterly Biểu 06 rows per unit and field with a stated ``Tổng`` row, under two title rows."""
+    records = dossiers.copy()
+    records["completed_at"] = records["completed_at"].mask(records["completed_at"] >= pd.Timestamp(YEARS[-1] + 1, 1, 1))
+    for column in ("apology_issued", "digitized", "fee_required", "paid_online", "unsatisfied"):
+        records[column] = records[column].astype("boolean")
+    quarters = [Period(year, "Q", q) for year in YEARS for q in range(1, 5)]
+    counts = pd.concat([from_records(records, quarter) for quarter in quarters], ignore_index=True)
+    counts = counts.rename(columns={"new_online": "received_online", "new_offline": "received_offline",
+                                    "overdue_apologized": "late_with_apology"})
+    measures = [*COUNT_MEASURES, "late_with_apology"]
+    totals = counts.groupby(["department", "period"], as_index=False, sort=False)[measures].sum()
+    totals["field"] = TOTAL_FIELD
+    table = pd.concat([counts, totals], ignore_index=True).sort_values(["period", "department"], kind="stable")
+    table["period"] = table["period"].map(lambda code: Period.parse(code).short_label)
+    table = table[["department", "period", "field", *measures]].rename(
+        columns={"department": "Đơn vị", "period": "Kỳ báo cáo", "field": "Lĩnh vực"})
+    table[measures] = table[measures].astype("int64")
+    table.to_excel(path, index=False, startrow=2, sheet_name="Biểu 06")
+    book = load_workbook(path)
+    sheet = book.active
+    sheet["A1"] = "Biểu số 06/VPCP/KSTT – Tình hình, kết quả giải quyết thủ tục hành chính"
+    sheet["A2"] = "Đơn vị chỉ báo cáo số liệu tổng hợp (Thông tư 01/2020/TT-VPCP)"
+    book.save(path)
+    return path
+
+
+def _write_par_index(units: list[Department], seed: int, path: Path) -> Path:
+    rows = []
+    for dept in units:
+        for year in YEARS:
+            rng = _rng(seed, "par", dept.code, year)
+            level = rng.uniform(0.78, 0.93) + 0.015 * (year - YEARS[0])
+            for area, maximum in PAR_AREAS.items():
+                score = min(maximum, maximum * (level + rng.uniform(-0.06, 0.06)))
+                rows.append({"year": year, "department": dept.code, "area": area,
+                             "score": round(score, 2), "max_score": maximum})
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def _write_sipas(units: list[Department], seed: int, path: Path) -> Path:
+    rows = [{"year": year, "department": dept.code,
+             "satisfaction_pct": round(float(_rng(seed, "sipas", dept.code, year).uniform(82, 93))
+                                       + 1.2 * (year - YEARS[0]), 2)}
+            for dept in units for year in YEARS]
+    pd.DataFrame(rows).to_csv(path, index=False, encoding="utf-8")
+    return path

@@ -1,0 +1,58 @@
+"""HTML → A4 PDF with WeasyPrint, using fonts shipped inside the installed packages.
+
+The report stylesheet asks for the family "Parreport Sans"; here it is bound to the DejaVu Sans files that
+matplotlib ships (full Vietnamese coverage), so a PDF renders the same on any machine with Pango, whatever
+fonts the system has.
+"""
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib
+from weasyprint import CSS, HTML
+from weasyprint.text.fonts import FontConfiguration
+
+FONT_FAMILY = "Parreport Sans"
+_FACES = {  # (weight, style) → DejaVu file in matplotlib's mpl-data
+    ("normal", "normal"): "DejaVuSans.ttf",
+    ("bold", "normal"): "DejaVuSans-Bold.ttf",
+    ("normal", "italic"): "DejaVuSans-Oblique.ttf",
+    ("bold", "italic"): "DejaVuSans-BoldOblique.ttf",
+}
+
+
+def font_dir() -> Path:
+    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+
+
+def font_face_css() -> str:
+    """``@font-face`` rules binding :data:`FONT_FAMILY` to the bundled TTF files."""
+    return "\n".join(
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; font-style: {style}; '
+        f'src: url("{(font_dir() / name).as_uri()}"); }}'
+        for (weight, style), name in _FACES.items()
+    )
+
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[FontConfiguration, CSS]:
+    config = FontConfiguration()
+    return config, CSS(string=font_face_css(), font_config=config)
+
+
+def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = None) -> Path:
+    """Write ``html`` as a PDF at ``pdf_path`` (atomically: a failure leaves any previous file intact)."""
+    pdf_path = Path(pdf_path)
+    config, fonts = _fonts()
+    document = HTML(string=html, base_url=str(base_url) if base_url else None).render(
+        stylesheets=[fonts], font_config=config)
+    partial = pdf_path.with_name(f".{pdf_path.stem}.{os.getpid()}.partial.pdf")
+    try:
+        document.write_pdf(partial)
+        os.replace(partial, pdf_path)
+    except BaseException:
+        Path(partial).unlink(missing_ok=True)
+        raise
+    return pdf_path
