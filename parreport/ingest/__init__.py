@@ -19,6 +19,7 @@ from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSc
 from parreport.registry import Registry
 
 __all__ = ["Table", "detect_kind", "read_table"]
+MIN_NAMED_COLUMNS = 3  # a header row naming fewer columns of any table is not taken for that table
 _EMPTY_DTYPES = {DATETIME: "datetime64[us]", BOOL: "boolean", INT: "Int64", FLOAT: "Float64"}
 
 
@@ -32,15 +33,19 @@ class Table:
 
 
 def detect_kind(headers: list[str]) -> str:
-    """The schema whose required columns the headers all name (the one naming most columns wins)."""
+    """The schema the headers describe: among those whose required columns are all named, the one naming
+    most columns; failing that, the one naming most columns (its missing column is then reported)."""
     keys = {header_key(h) for h in headers}
-    fits = [(sum(bool(c.header_keys() & keys) for c in s.columns), s.kind) for s in SCHEMAS.values()
-            if all(c.header_keys() & keys for c in s.columns if c.required)]
-    if not fits:
+    ranked = sorted(
+        ((all(c.header_keys() & keys for c in s.columns if c.required),
+          sum(bool(c.header_keys() & keys) for c in s.columns), s.kind) for s in SCHEMAS.values()),
+        reverse=True)
+    complete, named, kind = ranked[0]
+    if not complete and named < MIN_NAMED_COLUMNS:
         raise InputError("<headers>", "the header row matches no known table",
                          expected="the columns of dossier records, Biểu 06 counts, PAR Index, SIPAS or 766 scores "
                                   "(DATA.md §2)", found=", ".join(headers))
-    return max(fits)[1]
+    return kind
 
 
 def read_table(path: str | Path, registry: Registry, kind: str | None = None) -> Table:

@@ -1,0 +1,59 @@
+"""Charts: Vietnamese number formatting on axes and labels, empty-data messages, deterministic SVG
+with text drawn as paths (so PDFs never miss a diacritic)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from parreport import charts
+
+FIELDS = pd.DataFrame({"field": ["Đất đai", "Môi trường", "Khoáng sản"],
+                       "resolved_early": [1000, 300, 0], "resolved_on_time": [200, 50, 0],
+                       "resolved_late": [12, 0, 0], "pending_overdue": [3, 0, 0]})
+
+
+def texts(chart: charts.Chart) -> list[str]:
+    """Every text drawn on the figure: titles, labels, annotations, tick labels, legend entries."""
+    figure = chart.figure
+    figure.canvas.draw()
+    found = [t.get_text() for t in figure.findobj(lambda a: hasattr(a, "get_text"))]
+    return [t for t in found if t]
+
+
+def test_resolved_by_field_stacks_and_labels_totals_the_vietnamese_way():
+    chart = charts.resolved_by_field(FIELDS)
+    drawn = texts(chart)
+    assert "Hồ sơ đã giải quyết theo lĩnh vực" in drawn
+    assert " 1.212" in drawn and " 350" in drawn        # 1000 + 200 + 12 and 300 + 50
+    assert "Khoáng sản" not in drawn                      # a field with nothing resolved is left out
+    assert {"Trước hạn", "Đúng hạn", "Quá hạn"} <= set(drawn)
+    assert chart.figure.axes[0].xaxis.get_major_formatter()(1200, 0) == "1.200"
+
+
+def test_overdue_by_field_and_its_empty_case():
+    assert " 15" in texts(charts.overdue_by_field(FIELDS))   # Đất đai: 12 late + 3 pending overdue
+    calm = FIELDS.assign(resolved_late=0, pending_overdue=0)
+    assert "Không có hồ sơ quá hạn trong kỳ" in texts(charts.overdue_by_field(calm))
+
+
+def test_channel_mix_shares():
+    frame = pd.DataFrame({"channel_label": ["Trực tuyến", "Trực tiếp", "Bưu chính công ích"],
+                          "count": [1200, 750, 50]})
+    drawn = texts(charts.channel_mix(frame))
+    # 1200/2000 = 60 %, 750/2000 = 37,5 %, 50/2000 = 2,5 % (too narrow for a label inside its bar)
+    assert "Trực tuyến: 1.200 (60,0%)" in drawn and "Bưu chính công ích: 50 (2,5%)" in drawn
+    assert "60,0%" in drawn and "37,5%" in drawn and "2,5%" not in drawn
+
+
+def test_ontime_trend_labels_last_value_and_handles_no_data():
+    frame = pd.DataFrame({"period_label": ["Q1/2024", "Q2/2024"], "unit": [0.95, 0.9958],
+                          "province": [0.97, 0.98]})
+    drawn = texts(charts.ontime_trend(frame, "Sở TN&MT"))
+    assert "99,58%" in drawn and "Q2/2024" in drawn and "Toàn tỉnh" in drawn and "Sở TN&MT" in drawn
+    empty = frame.assign(unit=pd.NA)
+    assert "Chưa có hồ sơ được giải quyết trong các kỳ này" in texts(charts.ontime_trend(empty, "X"))
+
+
+def test_svg_is_deterministic_and_has_no_font_dependent_text():
+    first, second = charts.resolved_by_field(FIELDS).svg(), charts.resolved_by_field(FIELDS).svg()
+    assert first == second
+    assert first.lstrip().startswith("<?xml") and "<text" not in first

@@ -1,0 +1,70 @@
+"""Render: our nbconvert template (no code, no prompts, no stderr) and WeasyPrint's A4 PDF, read back."""
+from __future__ import annotations
+
+import nbformat
+import pytest
+import weasyprint
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from pypdf import PdfReader
+
+from parreport.render import html_to_pdf, notebook_to_html
+
+UNIT = "Sở Tài nguyên và Môi trường"
+COVER = f'<section class="pr-cover"><p class="pr-province">Tỉnh Bình Sơn</p><h1 class="pr-unit">{UNIT}</h1></section>'
+PARAGRAPH = "<p>Trong quý I năm 2020, Sở tiếp nhận 1.926 hồ sơ; tỷ lệ đúng hạn đạt 99,58%.</p>"
+
+
+def executed_notebook(paragraphs: int = 1) -> nbformat.NotebookNode:
+    code = new_code_cell("secret_helper(department)", execution_count=1, outputs=[
+        new_output("display_data", data={"text/html": COVER}),
+        new_output("stream", name="stderr", text="DeprecationWarning: noisy library\n"),
+        new_output("display_data", data={"application/vnd.parreport.headline+json": {"received": 1926}}),
+    ])
+    body = new_code_cell("display(HTML(narrative))", execution_count=2, outputs=[
+        new_output("display_data", data={"text/html": PARAGRAPH * paragraphs})])
+    return new_notebook(cells=[code, new_markdown_cell("## 1. Kết quả nổi bật"), body])
+
+
+def test_html_has_outputs_and_headings_but_no_code_prompts_or_stderr():
+    html = notebook_to_html(executed_notebook(), title="STNMT quý I năm 2020")
+    assert UNIT in html and "1.926 hồ sơ" in html and "Kết quả nổi bật" in html
+    assert "secret_helper" not in html and "display(HTML" not in html
+    assert "In&nbsp;[" not in html and "Out[" not in html
+    assert "noisy library" not in html
+    assert "<title>STNMT quý I năm 2020</title>" in html
+    assert "<script" not in html                                   # a static document
+    assert "@page" in html and "Trang " in html                      # our print stylesheet is inlined
+
+
+def test_pdf_is_a4_with_vietnamese_text_running_header_and_page_numbers(tmp_path):
+    html = notebook_to_html(executed_notebook(paragraphs=80))
+    pdf = html_to_pdf(html, tmp_path / "briefing.pdf")
+    reader = PdfReader(pdf)
+    pages = len(reader.pages)
+    assert pages >= 2
+    for number, page in enumerate(reader.pages, start=1):
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)  # A4
+        assert f"Trang {number}/{pages}" in page.extract_text()
+    first, second = reader.pages[0].extract_text(), reader.pages[1].extract_text()
+    assert UNIT in first and "tỷ lệ đúng hạn đạt 99,58%" in first
+    assert "Báo cáo giải quyết TTHC" not in first                   # no running header on the cover page
+    assert UNIT in second and "Báo cáo giải quyết TTHC" in second   # running header (body never names it)
+    fonts = {str(font["/BaseFont"]) for page in reader.pages
+             for font in page["/Resources"]["/Font"].values()}
+    assert fonts and all("Parreport-Sans" in name for name in fonts)   # the bundled font, never a system one
+
+
+def test_failed_pdf_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
+    target = tmp_path / "briefing.pdf"
+    target.write_bytes(b"%PDF previous good report")
+
+    def broken_write(self, target=None, **options):
+        with open(target, "wb") as stream:
+            stream.write(b"%PDF half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(weasyprint.document.Document, "write_pdf", broken_write)
+    with pytest.raises(OSError, match="disk full"):
+        html_to_pdf(notebook_to_html(executed_notebook()), target)
+    assert target.read_bytes() == b"%PDF previous good report"
+    assert [p.name for p in tmp_path.iterdir()] == ["briefing.pdf"]
