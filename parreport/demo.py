@@ -82,7 +82,8 @@ DEFAULT_PROFILE = Profile(800, 0.5, 0.005, 10)
 
 
 def write_demo_data(out_dir: str | Path, registry: Registry, seed: int = 2024, scale: float = 1.0) -> list[Path]:
-    """Write the demo input files into ``out_dir`` and return their paths (same seed → same bytes)."""
+    """Write the demo input files into ``out_dir`` and return their paths. The same seed gives the same
+    files (byte for byte, but for the time the xlsx container stamps on its parts)."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     units = [dept for dept in registry if any(dept.active_in(Period.parse(str(year))) for year in YEARS)]

@@ -144,3 +144,25 @@ def test_papermill_cli_runs_the_notebook_directly(tmp_path):
                     for o in c.get("outputs", []) if "data" in o]
     assert any("Trong quý II năm 2020, Sở tiếp nhận 50 hồ sơ" in h for h in html_outputs)
     assert any("30 hồ sơ đang giải quyết trong hạn" in h for h in html_outputs)
+
+
+def test_notebook_runs_as_is_on_the_bundled_demo(tmp_path):
+    """Opened in JupyterLab or run by papermill without data, the notebook uses the demo province.
+    Expected figures come from the demo store itself (computed independently of the notebook)."""
+    from parreport.metrics import DossierData, scorecard
+    from parreport.paths import DEFAULT_REGISTRY
+    from parreport.periods import Period
+    from parreport.registry import Registry
+    from parreport.sources import open_store
+
+    output = tmp_path / "out.ipynb"
+    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / "briefing.ipynb"), str(output),
+                    "-p", "department", "SKHDT", "-p", "period", "2024-Q3"],
+                   check=True, capture_output=True, cwd=tmp_path)
+    registry = Registry.load(DEFAULT_REGISTRY)
+    with open_store(None, registry) as store:
+        card = scorecard(DossierData.from_store(store, registry), Period.parse("2024-Q3")).set_index("department")
+    received = f"{int(card.loc['SKHDT', 'received']):,}".replace(",", ".")
+    html = "".join(o["data"].get("text/html", "") for c in nbformat.read(output, 4).cells
+                   for o in c.get("outputs", []) if "data" in o)
+    assert f"Trong quý III năm 2024, Sở tiếp nhận {received} hồ sơ" in html
