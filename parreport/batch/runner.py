@@ -11,6 +11,7 @@ import shutil
 import tempfile
 import time
 import traceback
+import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import nbformat
 import papermill
+from jupyter_client.manager import KernelManager
+from traitlets import Unicode, default
 from tqdm import tqdm
 
 from parreport.batch.plan import Job
@@ -26,6 +29,17 @@ from parreport.briefing import Briefing
 from parreport.render import html_to_pdf, notebook_to_html
 
 STEM = "briefing"
+
+
+class LocalKernelManager(KernelManager):
+    """Kernels talk to the batch over local IPC sockets, not TCP: nothing listens on a port, and the
+    kernel has no reason to warn about unencrypted traffic."""
+
+    transport = Unicode("ipc")
+
+    @default("ip")
+    def _unique_socket_prefix(self) -> str:  # parallel workers must never share socket files
+        return os.path.join(tempfile.gettempdir(), f"parreport-kernel-{uuid.uuid4().hex[:12]}")
 
 
 @dataclass
@@ -53,7 +67,8 @@ def run_job(job: Job, notebook: Path, formats: list[str]) -> JobResult:
             with _timed(result, "execute"):
                 papermill.execute_notebook(
                     str(notebook), str(executed), parameters=job.parameters, kernel_name="python3",
-                    cwd=str(notebook.parent), progress_bar=False, log_output=False)
+                    cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                    kernel_manager_class=LocalKernelManager)
             node = nbformat.read(executed, as_version=4)
             result.headline = _headline(node)
             files = {"ipynb": executed}
