@@ -32,6 +32,23 @@ DEFAULT_TARGETS: dict[str, float] = {
 CHANNEL_LABELS = {"new_online": "Trực tuyến", "new_in_person": "Trực tiếp", "new_postal": "Bưu chính công ích"}
 
 
+def check_targets(targets: dict, where: str = "targets") -> dict[str, float]:
+    """Targets as ratios keyed by rate name; :class:`ConfigError` for an unknown name or a value that is
+    not a ratio from 0 to 1."""
+    unknown = sorted(set(targets) - set(RATES))
+    if unknown:
+        raise ConfigError(f"{where}: unknown target {', '.join(unknown)}; expected some of {', '.join(RATES)}")
+    checked = {}
+    for name, value in targets.items():
+        try:
+            checked[name] = float(value)
+        except (TypeError, ValueError):
+            raise ConfigError(f"{where}: target {name} must be a ratio such as 0.98, found {value!r}") from None
+        if not 0 <= checked[name] <= 1:
+            raise ConfigError(f"{where}: target {name} must be a ratio from 0 to 1 (0.98 = 98%), found {value!r}")
+    return checked
+
+
 def plain(row: pd.Series) -> dict:
     """A row as plain Python values (NA → None), for templates."""
     return {key: (None if pd.isna(value) else value.item() if hasattr(value, "item") else value)
@@ -158,9 +175,7 @@ def load_briefing(
     registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
     unit = registry.get(str(department))
     period = Period.parse(period, convention)
-    unknown = set(targets or {}) - set(RATES)
-    if unknown:
-        raise ConfigError(f"unknown target {', '.join(sorted(unknown))}; expected some of {', '.join(RATES)}")
+    targets = check_targets(targets or {})
     with open_store(data, registry) as store:
         dossiers = DossierData.from_store(store, registry)
     card = scorecard(dossiers, period).set_index("department")
@@ -171,5 +186,5 @@ def load_briefing(
         card=plain(card.loc[unit.code]), province_card=plain(card.loc[PROVINCE]),
         table=field_table(dossiers, period, unit.code),
         history=trend(dossiers, period, unit.code),
-        targets={**DEFAULT_TARGETS, **(targets or {})},
+        targets={**DEFAULT_TARGETS, **targets},
     )

@@ -11,10 +11,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from parreport.errors import ConfigError, UnknownUnitError
 from parreport.periods import Period
+from parreport.yamlfile import read_yaml
 
 
 def _key(text: str) -> str:
@@ -59,10 +58,7 @@ class Registry:
     def load(cls, path: str | Path) -> "Registry":
         """Read a registry YAML file; every problem is reported with the file and entry."""
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read the department registry: {exc}") from None
+        raw = read_yaml(path, "department registry")
         entries = raw.get("departments")
         if not isinstance(entries, list) or not entries:
             raise ConfigError(f"{path}: expected a non-empty list under 'departments'")
@@ -132,6 +128,6 @@ def _department(entry: object, where: str) -> Department:
         short_name=nfc(entry.get("short_name") or entry["name"]),
         group=str(entry["group"]),
         fields=tuple(nfc(f) for f in entry.get("fields") or ()),
-        successor=entry.get("successor"),
+        successor=str(entry["successor"]) if entry.get("successor") is not None else None,
         **dates,
     )

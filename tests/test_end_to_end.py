@@ -166,3 +166,17 @@ def test_notebook_runs_as_is_on_the_bundled_demo(tmp_path):
     html = "".join(o["data"].get("text/html", "") for c in nbformat.read(output, 4).cells
                    for o in c.get("outputs", []) if "data" in o)
     assert f"Trong quý III năm 2024, Sở tiếp nhận {received} hồ sơ" in html
+
+
+def test_explore_notebook_runs_on_a_store(tmp_path):
+    registry = tmp_path / "departments.yaml"
+    registry.write_text(REGISTRY_YAML, encoding="utf-8")
+    data = fixture_csv(tmp_path / "dossiers.csv")
+    output = tmp_path / "explore.ipynb"
+    subprocess.run(
+        [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / "explore.ipynb"), str(output),
+         "-p", "data", str(data), "-p", "registry", str(registry), "-p", "period", "2020-Q1"],
+        check=True, capture_output=True, cwd=tmp_path)
+    shown = "".join(o["data"].get("text/plain", "") for c in nbformat.read(output, 4).cells
+                    for o in c.get("outputs", []) if "data" in o)
+    assert "Sở Tài nguyên và Môi trường" in shown and "1926" in shown    # STNMT received in 2020-Q1

@@ -51,7 +51,10 @@ def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path
     for period in resolved:
         codes = registry.codes(period) if wanted == ALL else list(wanted)
         for code in codes:
-            registry.get(code)
+            unit = registry.get(code)
+            if not unit.active_in(period):
+                raise ConfigError(f"{code} ({unit.name}) did not exist in {period.label_vi} "
+                                  f"(valid {unit.valid_from or '…'} to {unit.valid_to or '…'})")
             parameters = {"department": code, "period": period.code, "data": data, "targets": spec.targets,
                           "convention": spec.convention, "registry": registry.source}
             jobs.append(Job(code, period, out / period.code / code, parameters))

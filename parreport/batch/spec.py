@@ -4,11 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-import yaml
-
+from parreport.briefing import check_targets
 from parreport.errors import ConfigError
 from parreport.paths import PARAMS_DIR, REPO_ROOT
 from parreport.periods import CONVENTIONS
+from parreport.yamlfile import read_yaml
 
 DEFAULT_SPEC = PARAMS_DIR / "quarterly.yaml"
 FORMATS = ("html", "pdf")
@@ -30,12 +30,7 @@ class BatchSpec:
     def load(cls, path: str | Path = DEFAULT_SPEC) -> "BatchSpec":
         """Read and check a spec file; unknown keys and bad values are errors naming the file."""
         path = Path(path)
-        try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise ConfigError(f"{path}: cannot read the batch spec: {exc}") from None
-        if not isinstance(raw, dict):
-            raise ConfigError(f"{path}: expected a mapping of keys to values")
+        raw = read_yaml(path, "batch spec")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -59,6 +54,7 @@ class BatchSpec:
             raise ConfigError(f"{where}: departments must be a list of codes or 'all'")
         if not isinstance(self.periods, list) or not self.periods:
             raise ConfigError(f"{where}: periods must be a non-empty list")
+        self.targets = check_targets(self.targets, where)
         self.periods = [str(p) for p in self.periods]
         if isinstance(self.departments, list):
             self.departments = [str(d) for d in self.departments]

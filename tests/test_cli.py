@@ -1,0 +1,109 @@
+"""The command line and the checks made before any kernel starts: exit codes, messages, codes as text."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from parreport.batch import BatchSpec
+from parreport.batch.plan import check_parameters, plan
+from parreport.errors import ConfigError
+from parreport.paths import NOTEBOOKS_DIR
+from parreport.registry import Registry
+from parreport.store import Store
+from tests.conftest import REGISTRY_YAML
+
+PARREPORT = str(Path(sys.executable).with_name("parreport"))
+GOOD = "dossier_id,department,field,received_at,due_at\nA1,STNMT,Đất đai,2023-01-02,2023-01-16\n"
+BAD = "dossier_id,department,field,received_at,due_at\nB1,STP,Công chứng,2023-01-02,hôm qua\n"
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([PARREPORT, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+@pytest.fixture
+def registry_file(tmp_path) -> Path:
+    path = tmp_path / "departments.yaml"
+    path.write_text(REGISTRY_YAML, encoding="utf-8")
+    return path
+
+
+def test_ingest_stores_good_files_and_names_the_bad_one(tmp_path, registry_file):
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")
+    done = cli("--registry", str(registry_file), "ingest", "good.csv", "bad.csv", "--store", "s.duckdb",
+               cwd=tmp_path)
+    assert done.returncode == 1
+    assert "good.csv: dossiers, 1 rows stored" in done.stdout
+    assert "bad.csv, row 2, column 'due_at': cannot read datetime" in done.stderr
+    assert "found 'hôm qua'" in done.stderr and "Traceback" not in done.stderr
+    with Store(tmp_path / "s.duckdb", read_only=True) as store:
+        assert list(store.table("dossiers")["dossier_id"]) == ["A1"]
+
+
+def test_run_refuses_an_unknown_department_before_any_kernel_starts(tmp_path, registry_file):
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
+    done = cli("--registry", str(registry_file), "run", "--department", "STMNT", "--period", "2023-Q1",
+               "--data", "good.csv", "--out", "out", cwd=tmp_path)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "unknown department 'STMNT'" in done.stderr and "STNMT, STP, 007" in done.stderr
+    assert not list((tmp_path / "out").rglob("briefing.*"))
+
+
+def test_run_refuses_a_bad_period(tmp_path, registry_file):
+    done = cli("--registry", str(registry_file), "run", "--department", "STP", "--period", "2023-Q5",
+               "--out", "out", cwd=tmp_path)
+    assert done.returncode == 2 and "2023-Q5" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("extra, message", [
+    ("colour: blue\n", "unknown key colour"),
+    ("targets: {on_time: 0.98}\n", "unknown target on_time"),
+    ("targets: {on_time_rate: 98}\n", "target on_time_rate must be a ratio from 0 to 1"),
+    ("formats: [docx]\n", "unknown format docx"),
+    ("convention: lunar\n", "convention must be one of"),
+])
+def test_spec_mistakes_are_named(tmp_path, extra, message):
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(f"notebook: {NOTEBOOKS_DIR / 'briefing.ipynb'}\n{extra}", encoding="utf-8")
+    with pytest.raises(ConfigError, match=message) as caught:
+        BatchSpec.load(spec)
+    assert str(spec) in str(caught.value)
+
+
+def test_codes_made_of_digits_stay_text(tmp_path):
+    registry_path = tmp_path / "departments.yaml"
+    registry_path.write_text(REGISTRY_YAML.replace('code: "007"', "code: 007"), encoding="utf-8")
+    assert "007" in Registry.load(registry_path)
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text(f"notebook: {NOTEBOOKS_DIR / 'briefing.ipynb'}\ndepartments: [007]\nperiods: [2023]\n",
+                         encoding="utf-8")
+    spec = BatchSpec.load(spec_path)
+    assert spec.departments == ["007"] and spec.periods == ["2023"]
+    with Store(":memory:") as store:
+        jobs = plan(spec, Registry.load(registry_path), store, "data.duckdb", tmp_path)
+    assert jobs[0].parameters["department"] == "007"
+
+
+def test_a_unit_outside_its_validity_is_refused(tmp_path):
+    registry_path = tmp_path / "departments.yaml"
+    registry_path.write_text(REGISTRY_YAML.replace('    fields: ["Lãnh sự"]\n',
+                                                   '    fields: ["Lãnh sự"]\n    valid_from: 2025-03-01\n'),
+                             encoding="utf-8")
+    spec = BatchSpec(notebook=NOTEBOOKS_DIR / "briefing.ipynb", periods=["2024-Q4"], departments=["007"])
+    with Store(":memory:") as store, pytest.raises(ConfigError, match="did not exist in quý IV năm 2024"):
+        plan(spec, Registry.load(registry_path), store, "data.duckdb", tmp_path)
+
+
+def test_parameters_the_notebook_does_not_declare_are_refused(tmp_path):
+    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
+    notebook.cells[0].source = 'department = "STNMT"\nperiod = "2024-Q4"\n'
+    path = tmp_path / "old.ipynb"
+    nbformat.write(notebook, path)
+    with pytest.raises(ConfigError, match="no parameter convention, data, registry, targets"):
+        check_parameters(path, {"department": "X", "period": "2024", "data": None, "targets": {},
+                                "convention": "calendar", "registry": None})
