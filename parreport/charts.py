@@ -110,51 +110,39 @@ def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
 
 def resolved_by_field(frame: pd.DataFrame) -> Chart:
     """Resolved dossiers per field, stacked early / on time / late (horizontal bars)."""
-    title = "Hồ sơ đã giải quyết theo lĩnh vực"
-    columns = list(RESOLVED_LABELS)
-    data = frame.set_index("field")[columns].fillna(0).astype("int64")
+    parts = {column: (RESOLVED_LABELS[column], RESOLVED_COLOURS[column]) for column in RESOLVED_LABELS}
+    return _stacked_by_field(frame, parts, "Hồ sơ đã giải quyết theo lĩnh vực",
+                             "Không có hồ sơ được giải quyết trong kỳ")
+
+
+def overdue_by_field(frame: pd.DataFrame) -> Chart:
+    """Overdue dossiers per field: resolved late and still pending past their due day."""
+    parts = {"resolved_late": ("Đã giải quyết quá hạn", LATE_RED),
+             "pending_overdue": ("Đang giải quyết quá hạn", "#f5a097")}
+    return _stacked_by_field(frame, parts, "Hồ sơ quá hạn theo lĩnh vực", "Không có hồ sơ quá hạn trong kỳ")
+
+
+def _stacked_by_field(frame: pd.DataFrame, parts: dict[str, tuple[str, str]], title: str, empty: str) -> Chart:
+    """One horizontal bar per field (fields with nothing left out), stacked by ``parts``
+    (column → legend label, colour), with the field's total written at the end of its bar."""
+    data = frame.set_index("field")[list(parts)].fillna(0).astype("int64")
     data = data[data.sum(axis=1) > 0].iloc[::-1]
     if data.empty:
-        return _empty(title, "Không có hồ sơ được giải quyết trong kỳ")
+        return _empty(title, empty)
     with rc_context(HOUSE_STYLE):
         figure, axes = _figure(0.9 + 0.32 * len(data))
         left = pd.Series(0, index=data.index)
-        for column in columns:
-            axes.barh(data.index, data[column], left=left, color=RESOLVED_COLOURS[column],
-                      label=RESOLVED_LABELS[column], height=0.62)
+        for column, (label, colour) in parts.items():
+            axes.barh(data.index, data[column], left=left, color=colour, label=label, height=0.62)
             left = left + data[column]
         for y, total in enumerate(left):
             axes.text(total, y, f" {fmt.number(total)}", va="center", fontsize=8)
         axes.grid(axis="x")
         axes.grid(axis="y", visible=False)
         _count_axis(axes.xaxis)
-        axes.set_xlim(0, left.max() * 1.12)
+        axes.set_xlim(0, left.max() * 1.15)
         axes.set_title(title)
-        axes.legend(loc="lower right", ncols=3)
-    return Chart(figure)
-
-
-def overdue_by_field(frame: pd.DataFrame) -> Chart:
-    """Overdue dossiers per field: resolved late and still pending past their due day."""
-    title = "Hồ sơ quá hạn theo lĩnh vực"
-    data = frame.set_index("field")[["resolved_late", "pending_overdue"]].fillna(0).astype("int64")
-    data = data[data.sum(axis=1) > 0].iloc[::-1]
-    if data.empty:
-        return _empty(title, "Không có hồ sơ quá hạn trong kỳ")
-    with rc_context(HOUSE_STYLE):
-        figure, axes = _figure(0.9 + 0.32 * len(data))
-        axes.barh(data.index, data["resolved_late"], color=LATE_RED, height=0.62, label="Đã giải quyết quá hạn")
-        axes.barh(data.index, data["pending_overdue"], left=data["resolved_late"], color="#f5a097", height=0.62,
-                  label="Đang giải quyết quá hạn")
-        totals = data.sum(axis=1)
-        for y, total in enumerate(totals):
-            axes.text(total, y, f" {fmt.number(total)}", va="center", fontsize=8)
-        axes.grid(axis="x")
-        axes.grid(axis="y", visible=False)
-        _count_axis(axes.xaxis)
-        axes.set_xlim(0, totals.max() * 1.15)
-        axes.set_title(title)
-        axes.legend(loc="lower right", ncols=2)
+        axes.legend(loc="lower right", ncols=len(parts))
     return Chart(figure)
 
 

@@ -130,20 +130,27 @@ def test_broken_pair_fails_alone(batch_run):
     assert "1.926" in index and "hỏng có chủ ý" in index and 'href="2020-Q1/STNMT/briefing.pdf"' in index
 
 
-def test_papermill_cli_runs_the_notebook_directly(tmp_path):
+def run_papermill(notebook: str, cwd: Path, mimetype: str = "text/html", **parameters: str) -> str:
+    """Run ``papermill NOTEBOOK out.ipynb -p name value ...`` as a user would; the outputs of one type."""
+    output = cwd / f"out-{notebook}"
+    options = [arg for name, value in parameters.items() for arg in ("-p", name, str(value))]
+    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / notebook), str(output), *options],
+                   check=True, capture_output=True, cwd=cwd)
+    return "".join(o["data"].get(mimetype, "") for c in nbformat.read(output, 4).cells
+                   for o in c.get("outputs", []) if "data" in o)
+
+
+@pytest.fixture
+def fixture_inputs(tmp_path) -> dict[str, Path]:
     registry = tmp_path / "departments.yaml"
     registry.write_text(REGISTRY_YAML, encoding="utf-8")
-    data = fixture_csv(tmp_path / "dossiers.csv")
-    output = tmp_path / "out.ipynb"
-    subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / "briefing.ipynb"), str(output),
-         "-p", "department", "STP", "-p", "period", "2020-Q2", "-p", "data", str(data),
-         "-p", "registry", str(registry)],
-        check=True, capture_output=True, cwd=tmp_path)
-    html_outputs = [o["data"].get("text/html", "") for c in nbformat.read(output, 4).cells
-                    for o in c.get("outputs", []) if "data" in o]
-    assert any("Trong quý II năm 2020, Sở tiếp nhận 50 hồ sơ" in h for h in html_outputs)
-    assert any("30 hồ sơ đang giải quyết trong hạn" in h for h in html_outputs)
+    return {"data": fixture_csv(tmp_path / "dossiers.csv"), "registry": registry}
+
+
+def test_papermill_cli_runs_the_notebook_directly(tmp_path, fixture_inputs):
+    html = run_papermill("briefing.ipynb", tmp_path, department="STP", period="2020-Q2", **fixture_inputs)
+    assert "Trong quý II năm 2020, Sở tiếp nhận 50 hồ sơ" in html
+    assert "30 hồ sơ đang giải quyết trong hạn" in html
 
 
 def test_notebook_runs_as_is_on_the_bundled_demo(tmp_path):
@@ -155,28 +162,14 @@ def test_notebook_runs_as_is_on_the_bundled_demo(tmp_path):
     from parreport.registry import Registry
     from parreport.sources import open_store
 
-    output = tmp_path / "out.ipynb"
-    subprocess.run([sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / "briefing.ipynb"), str(output),
-                    "-p", "department", "SKHDT", "-p", "period", "2024-Q3"],
-                   check=True, capture_output=True, cwd=tmp_path)
+    html = run_papermill("briefing.ipynb", tmp_path, department="SKHDT", period="2024-Q3")
     registry = Registry.load(DEFAULT_REGISTRY)
     with open_store(None, registry) as store:
         card = scorecard(DossierData.from_store(store, registry), Period.parse("2024-Q3")).set_index("department")
     received = f"{int(card.loc['SKHDT', 'received']):,}".replace(",", ".")
-    html = "".join(o["data"].get("text/html", "") for c in nbformat.read(output, 4).cells
-                   for o in c.get("outputs", []) if "data" in o)
     assert f"Trong quý III năm 2024, Sở tiếp nhận {received} hồ sơ" in html
 
 
-def test_explore_notebook_runs_on_a_store(tmp_path):
-    registry = tmp_path / "departments.yaml"
-    registry.write_text(REGISTRY_YAML, encoding="utf-8")
-    data = fixture_csv(tmp_path / "dossiers.csv")
-    output = tmp_path / "explore.ipynb"
-    subprocess.run(
-        [sys.executable, "-m", "papermill", str(NOTEBOOKS_DIR / "explore.ipynb"), str(output),
-         "-p", "data", str(data), "-p", "registry", str(registry), "-p", "period", "2020-Q1"],
-        check=True, capture_output=True, cwd=tmp_path)
-    shown = "".join(o["data"].get("text/plain", "") for c in nbformat.read(output, 4).cells
-                    for o in c.get("outputs", []) if "data" in o)
+def test_explore_notebook_runs_on_a_store(tmp_path, fixture_inputs):
+    shown = run_papermill("explore.ipynb", tmp_path, "text/plain", period="2020-Q1", **fixture_inputs)
     assert "Sở Tài nguyên và Môi trường" in shown and "1926" in shown    # STNMT received in 2020-Q1

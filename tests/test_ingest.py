@@ -21,6 +21,9 @@ VIETNAMESE = ("Mã hồ sơ,Đơn vị,Lĩnh vực,Hình thức nộp,Ngày ti�
               "000.12.24,Sở Tư pháp,Công chứng,Bưu chính,02/06/2023,12/06/2023,,Có,Không\n"
               "000.12.25,007,Lãnh sự,Trực tiếp,03/06/2023,13/06/2023,13/06/2023 16:30,,\n")
 
+BIEU06_HEADER = ("department,period,field,received_online,received_offline,carried_over,resolved_early,"
+                 "resolved_on_time,resolved_late,pending_in_time,pending_overdue\n")
+
 
 def write(tmp_path: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
     path = tmp_path / name
@@ -105,8 +108,7 @@ def test_parquet_with_native_types(tmp_path, registry):
 
 
 def test_bieu06_counts_with_vietnamese_periods(tmp_path, registry):
-    text = ("Đơn vị,Kỳ báo cáo,Lĩnh vực,received_online,received_offline,carried_over,resolved_early,"
-            "resolved_on_time,resolved_late,pending_in_time,pending_overdue\n"
+    text = BIEU06_HEADER.replace("department,period,field", "Đơn vị,Kỳ báo cáo,Lĩnh vực") + (
             "STNMT,Quý I/2023,Đất đai,10,5,2,12,3,0,2,0\n"
             "STNMT,Q1/2023,Môi trường,1,1,0,2,0,0,0,0\n"
             "STNMT,2023-Q1,Tổng,11,6,2,14,3,0,2,0\n")
@@ -118,8 +120,7 @@ def test_bieu06_counts_with_vietnamese_periods(tmp_path, registry):
 
 def test_stated_total_disagreeing_with_its_fields_is_reported_with_both_numbers(tmp_path, registry):
     # The seed article's case: 137 overdue stated, by-field parts 100 + 36 = 136.
-    text = ("department,period,field,received_online,received_offline,carried_over,resolved_early,"
-            "resolved_on_time,resolved_late,pending_in_time,pending_overdue\n"
+    text = BIEU06_HEADER + (
             "STNMT,2020-Q1,Đất đai,0,0,0,0,0,100,0,0\n"
             "STNMT,2020-Q1,Môi trường,0,0,0,0,0,36,0,0\n"
             "STNMT,2020-Q1,Tổng,0,0,0,0,0,137,0,0\n")
@@ -166,8 +167,7 @@ def test_duplicate_dossier_names_both_rows(tmp_path, registry):
 
 
 def test_negative_count(tmp_path, registry):
-    text = ("department,period,field,received_online,received_offline,carried_over,resolved_early,"
-            "resolved_on_time,resolved_late,pending_in_time,pending_overdue\n"
+    text = BIEU06_HEADER + (
             "STP,2023-Q2,Công chứng,4,-1,0,3,0,0,0,0\n")
     error = error_of(write(tmp_path, "bieu06.csv", text), registry)
     assert (error.row, error.column, error.found) == (2, "received_offline", "-1")
