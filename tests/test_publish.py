@@ -1,0 +1,31 @@
+"""Index and manifest: every report listed with its headline, formats as produced, runs merged."""
+from __future__ import annotations
+
+import json
+
+from parreport.batch.publish import write_index, write_manifest
+from parreport.batch.runner import JobResult
+
+
+def result(department, period, status="ok", **outputs):
+    return JobResult(department, period, status, {"department": department, "period": period},
+                     outputs=outputs, headline={"received": 1926, "resolved": 1855, "on_time_rate": 1.0,
+                                                "overdue": 0} if status == "ok" else {},
+                     error=None if status == "ok" else "RuntimeError: hỏng")
+
+
+def test_html_only_reports_failures_and_merged_runs(tmp_path, registry):
+    html = tmp_path / "2020-Q1" / "STNMT" / "briefing.html"
+    first = [result("STNMT", "2020-Q1", html=str(html)),
+             result("STP", "2020-Q1", "failed", failed_notebook=str(tmp_path / "2020-Q1/STP/briefing.failed.ipynb"))]
+    write_manifest(tmp_path, first, {"path": "x.duckdb", "fingerprint": "abc"}, {})
+    manifest = write_manifest(tmp_path, [result("STP", "2020-Q2", pdf=str(tmp_path / "2020-Q2/STP/briefing.pdf"))],
+                              {"path": "x.duckdb", "fingerprint": "abc"}, {})
+    assert [(r["period"], r["department"], r["status"]) for r in manifest["reports"]] == [
+        ("2020-Q1", "STNMT", "ok"), ("2020-Q1", "STP", "failed"), ("2020-Q2", "STP", "ok")]
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == manifest
+    index = write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
+    assert 'href="2020-Q1/STNMT/briefing.html">HTML' in index and "2020-Q1/STNMT/briefing.pdf" not in index
+    assert 'href="2020-Q2/STP/briefing.pdf">PDF' in index
+    assert "Lỗi: RuntimeError: hỏng" in index and "1.926" in index and "100,00%" in index
+    assert index.index("quý II năm 2020") < index.index("quý I năm 2020")        # newest period first
