@@ -6,6 +6,7 @@ never leaves a half-written report over a good one. A failing job keeps its exec
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -107,7 +108,9 @@ def run_jobs(jobs: list[Job], notebook: Path, formats: list[str], workers: int =
             results[number] = run_job(job, notebook, formats)
             bar.update()
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
+        # deadlock the child.
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             futures = {pool.submit(run_job, job, notebook, formats): number for number, job in enumerate(jobs)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
