@@ -58,10 +58,9 @@ class Chart:
 
 
 def _figure(height_in: float) -> tuple[Figure, object]:
-    with rc_context(HOUSE_STYLE):
-        figure = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
-        axes = figure.add_subplot()
-    return figure, axes
+    """A full-width figure with one axes; call inside ``rc_context(HOUSE_STYLE)`` like every chart."""
+    figure = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    return figure, figure.add_subplot()
 
 
 def _percent_axis(axis) -> None:

@@ -9,7 +9,7 @@ from parreport import batch, demo
 from parreport.errors import ParreportError
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
-from parreport.sources import input_files
+from parreport.sources import ingest_files, input_files
 from parreport.store import Store
 
 
@@ -76,8 +76,7 @@ def _demo_data(args: argparse.Namespace) -> int:
         print(path)
     if args.store:
         with Store(args.store) as store:
-            for path in files:
-                store.ingest(path, registry)
+            ingest_files(store, files, registry)
         print(f"stored in {args.store}")
     return 0
 

@@ -176,14 +176,21 @@ def _yearly_exports(dossiers: pd.DataFrame) -> list[pd.DataFrame]:
     exports, open_before = [], pd.Series(False, index=dossiers.index)
     received_year = dossiers["received_at"].dt.year
     for year in YEARS:
-        cutoff = pd.Timestamp(year + 1, 1, 1)
         rows = (received_year == year) | open_before
-        export = dossiers.loc[rows].copy()
-        still_open = export["completed_at"] >= cutoff
-        export["completed_at"] = export["completed_at"].mask(still_open)
-        exports.append(export.reset_index(drop=True))
-        open_before = (received_year <= year) & (dossiers["completed_at"] >= cutoff)
+        exports.append(_as_exported(dossiers.loc[rows], year).reset_index(drop=True))
+        open_before = (received_year <= year) & (dossiers["completed_at"] >= _cutoff(year))
     return exports
+
+
+def _cutoff(year: int) -> pd.Timestamp:
+    """When the export of ``year`` is taken: the end of 31/12."""
+    return pd.Timestamp(year + 1, 1, 1)
+
+
+def _as_exported(dossiers: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The dossiers as the export of ``year`` shows them: completed after its cut-off means still open."""
+    completed = dossiers["completed_at"]
+    return dossiers.assign(completed_at=completed.mask(completed >= _cutoff(year)))
 
 
 def _write_canonical_csv(frame: pd.DataFrame, path: Path) -> Path:
@@ -223,10 +230,7 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> Path:
 # --- Biểu 06, PAR Index, SIPAS ---------------------------------------------------------------------------
 def _write_bieu06(dossiers: pd.DataFrame, path: Path) -> Path:
     """Quarterly Biểu 06 rows per unit and field with a stated ``Tổng`` row, under two title rows."""
-    records = dossiers.copy()
-    records["completed_at"] = records["completed_at"].mask(records["completed_at"] >= pd.Timestamp(YEARS[-1] + 1, 1, 1))
-    for column in ("apology_issued", "digitized", "fee_required", "paid_online", "unsatisfied"):
-        records[column] = records[column].astype("boolean")
+    records = _as_exported(dossiers, YEARS[-1])
     quarters = [Period(year, "Q", q) for year in YEARS for q in range(1, 5)]
     counts = pd.concat([from_records(records, quarter) for quarter in quarters], ignore_index=True)
     counts = counts.rename(columns={"new_online": "received_online", "new_offline": "received_offline",
