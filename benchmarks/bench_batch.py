@@ -15,7 +15,7 @@ from pathlib import Path
 
 from parreport.batch import BatchSpec, run_batch
 from parreport.batch.spec import DEFAULT_SPEC
-from parreport.briefing import load_briefing
+from parreport.reports.briefing import load_briefing
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.registry import Registry

@@ -1,13 +1,13 @@
-"""The briefing's charts in one house style, with Vietnamese labels and number formatting.
+"""The reports' charts in one house style, with Vietnamese labels and number formatting.
 
-Each function takes a small frame from :class:`parreport.briefing.Briefing` and returns a :class:`Chart`,
-which notebooks display as inline SVG (text drawn as paths, so PDFs need no fonts and diacritics always
-render). Figures are built without pyplot: nothing is shown twice and nothing leaks between charts.
+Each function takes a small frame and returns a :class:`parreport.reports.content.Chart`: a PNG at print
+resolution (:data:`DPI`; text rasterised from the bundled DejaVu fonts, so every format shows the same
+diacritics) with a Vietnamese alternative text. Figures are built without pyplot: nothing is shown twice
+and nothing leaks between charts.
 """
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 
 import pandas as pd
 from matplotlib import rc_context
@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from parreport import fmt
+from parreport.reports.content import Chart
 
 ACCENT, PROVINCE_GREY, LATE_RED = "#0b4f71", "#9aa5b1", "#b42318"
 RESOLVED_COLOURS = {"resolved_early": "#2f855a", "resolved_on_time": "#68d391", "resolved_late": LATE_RED}
@@ -36,58 +37,54 @@ HOUSE_STYLE = {
     "grid.color": "#d9e2ec",
     "grid.linewidth": 0.6,
     "legend.frameon": False,
-    "svg.fonttype": "path",
-    "svg.hashsalt": "parreport",
 }
+DPI = 200  # print resolution of the PNG images
 
 
-@dataclass
-class Chart:
-    """A finished figure; notebooks display it as SVG."""
-
-    figure: Figure
-
-    def svg(self) -> str:
-        buffer = io.StringIO()
-        with rc_context(HOUSE_STYLE):
-            self.figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-        return buffer.getvalue()
-
-    def _repr_svg_(self) -> str:
-        return self.svg()
+def finish(figure: Figure, title: str, alt: str) -> Chart:
+    """The figure as a chart block: a PNG (the same bytes on every run) and its alternative text."""
+    buffer = io.BytesIO()
+    with rc_context(HOUSE_STYLE):
+        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    png = buffer.getvalue()
+    width_px = int.from_bytes(png[16:20], "big")  # from the PNG header (IHDR)
+    chart = Chart(title=title, alt=fmt.nfc(alt), png=png, width_in=round(width_px / DPI, 2))
+    chart.figure = figure  # kept for exploration and tests; not part of the content
+    return chart
 
 
-def _figure(height_in: float) -> tuple[Figure, object]:
+def new_figure(height_in: float) -> tuple[Figure, object]:
     """A full-width figure with one axes; call inside ``rc_context(HOUSE_STYLE)`` like every chart."""
-    figure = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
-    return figure, figure.add_subplot()
+    fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    return fig, fig.add_subplot()
 
 
-def _percent_axis(axis) -> None:
+def percent_axis(axis) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.percent(value, digits=0)))
 
 
-def _count_axis(axis) -> None:
+def count_axis(axis) -> None:
     axis.set_major_locator(MaxNLocator(integer=True))
     axis.set_major_formatter(FuncFormatter(lambda value, _pos: fmt.number(value)))
 
 
-def _empty(title: str, message: str) -> Chart:
+def empty(title: str, message: str) -> Chart:
+    """A chart with nothing to draw: its title and why (its alternative text says the same)."""
     with rc_context(HOUSE_STYLE):
-        figure, axes = _figure(1.2)
+        fig, axes = new_figure(1.2)
         axes.set_title(title)
         axes.axis("off")
         axes.text(0.5, 0.4, message, ha="center", va="center", color="#52606d", transform=axes.transAxes)
-    return Chart(figure)
+    return finish(fig, title, f"{title}: {message[:1].lower()}{message[1:]}.")
 
 
 def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
     """On-time rate per period (columns period_label, unit, province): the unit against the province."""
     title = "Tỷ lệ giải quyết đúng hạn và trước hạn"
     if frame["unit"].isna().all():
-        return _empty(title, "Chưa có hồ sơ được giải quyết trong các kỳ này")
+        return empty(title, "Chưa có hồ sơ được giải quyết trong các kỳ này")
     with rc_context(HOUSE_STYLE):
-        figure, axes = _figure(2.8)
+        fig, axes = new_figure(2.8)
         positions = range(len(frame))
         unit = frame["unit"].astype("float64")
         province = frame["province"].astype("float64")
@@ -101,10 +98,14 @@ def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
         low = min(unit.min(skipna=True), province.min(skipna=True))
         axes.set_ylim(max(0.0, min(low, 0.9) - 0.02), 1.01)
         axes.set_xticks(list(positions), frame["period_label"])
-        _percent_axis(axes.yaxis)
+        percent_axis(axes.yaxis)
         axes.set_title(title)
         axes.legend(loc="lower left", ncols=2)
-    return Chart(figure)
+    labels = frame["period_label"]
+    alt = (f"{title} của {unit_label} so với toàn tỉnh từ {labels.iloc[0]} đến {labels.iloc[-1]}"
+           + (f"; kỳ gần nhất đạt {fmt.percent(unit[last])}" if last is not None else "")
+           + (f", toàn tỉnh {fmt.percent(province.iloc[-1])}" if pd.notna(province.iloc[-1]) else "") + ".")
+    return finish(fig, title, alt)
 
 
 def resolved_by_field(frame: pd.DataFrame) -> Chart:
@@ -121,15 +122,16 @@ def overdue_by_field(frame: pd.DataFrame) -> Chart:
     return _stacked_by_field(frame, parts, "Hồ sơ quá hạn theo lĩnh vực", "Không có hồ sơ quá hạn trong kỳ")
 
 
-def _stacked_by_field(frame: pd.DataFrame, parts: dict[str, tuple[str, str]], title: str, empty: str) -> Chart:
+def _stacked_by_field(frame: pd.DataFrame, parts: dict[str, tuple[str, str]], title: str, message: str) -> Chart:
     """One horizontal bar per field (fields with nothing left out), stacked by ``parts``
-    (column → legend label, colour), with the field's total written at the end of its bar."""
+    (column → legend label, colour), with the field's total written at the end of its bar. The legend
+    sits under the axes, where no bar can lie beneath it."""
     data = frame.set_index("field")[list(parts)].fillna(0).astype("int64")
     data = data[data.sum(axis=1) > 0].iloc[::-1]
     if data.empty:
-        return _empty(title, empty)
+        return empty(title, message)
     with rc_context(HOUSE_STYLE):
-        figure, axes = _figure(0.9 + 0.32 * len(data))
+        fig, axes = new_figure(1.15 + 0.32 * len(data))
         left = pd.Series(0, index=data.index)
         for column, (label, colour) in parts.items():
             axes.barh(data.index, data[column], left=left, color=colour, label=label, height=0.62)
@@ -138,11 +140,13 @@ def _stacked_by_field(frame: pd.DataFrame, parts: dict[str, tuple[str, str]], ti
             axes.text(total, y, f" {fmt.number(total)}", va="center", fontsize=8)
         axes.grid(axis="x")
         axes.grid(axis="y", visible=False)
-        _count_axis(axes.xaxis)
+        count_axis(axes.xaxis)
         axes.set_xlim(0, left.max() * 1.15)
         axes.set_title(title)
-        axes.legend(loc="lower right", ncols=len(parts))
-    return Chart(figure)
+        fig.legend(loc="outside lower center", ncols=len(parts))
+    listed = "; ".join(f"{name} {fmt.number(total)}" for name, total in left.iloc[::-1].items())
+    alt = f"{title} ({', '.join(label.lower() for label, _ in parts.values())}): {listed}."
+    return finish(fig, title, alt)
 
 
 def channel_mix(frame: pd.DataFrame) -> Chart:
@@ -151,9 +155,9 @@ def channel_mix(frame: pd.DataFrame) -> Chart:
     data = frame[frame["count"] > 0]
     total = int(data["count"].sum())
     if total == 0:
-        return _empty(title, "Không có hồ sơ tiếp nhận mới trong kỳ")
+        return empty(title, "Không có hồ sơ tiếp nhận mới trong kỳ")
     with rc_context(HOUSE_STYLE):
-        figure, axes = _figure(1.5)
+        fig, axes = new_figure(1.5)
         left = 0.0
         for colour, row in zip(CHANNEL_COLOURS, data.itertuples()):
             share = row.count / total
@@ -166,7 +170,9 @@ def channel_mix(frame: pd.DataFrame) -> Chart:
         axes.set_xlim(0, 1)
         axes.set_yticks([])
         axes.grid(False)
-        _percent_axis(axes.xaxis)
+        percent_axis(axes.xaxis)
         axes.set_title(title)
         axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.35), ncols=len(data))
-    return Chart(figure)
+    listed = "; ".join(f"{row.channel_label} {fmt.number(row.count)} ({fmt.percent(row.count / total, digits=1)})"
+                       for row in data.itertuples())
+    return finish(fig, title, f"{title}, tổng số {fmt.number(total)} hồ sơ: {listed}.")

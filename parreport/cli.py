@@ -77,6 +77,7 @@ def _demo_data(args: argparse.Namespace) -> int:
     if args.store:
         with Store(args.store) as store:
             ingest_files(store, files, registry)
+            store.mark_sample_data()
         print(f"stored in {args.store}")
     return 0
 

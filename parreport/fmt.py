@@ -75,6 +75,17 @@ def score(points: Real | None, maximum: Real, digits: int = 2) -> str:
     return f"{_decimal(points, digits)}/{number(maximum)} điểm"
 
 
+def written(value: object, format: str = "number") -> str:
+    """A table cell written by its column's format: ``text``, ``number``, ``percent`` or ``score``."""
+    if _is_missing(value):
+        return MISSING
+    if format == "text":
+        return str(value)
+    if format == "percent":
+        return percent(value)
+    return number(value, 2 if format == "score" else 0)
+
+
 def day(value: date | datetime) -> str:
     """A date as written in Vietnamese documents: ``30/06/2023``."""
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)

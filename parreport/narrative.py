@@ -21,7 +21,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(number=fmt.number, percent=fmt.percent, pp=fmt.pp_change,
-                       count_change=fmt.count_change, rank=fmt.rank, score=fmt.score, day=fmt.day)
+                       count_change=fmt.count_change, rank=fmt.rank, score=fmt.score, day=fmt.day,
+                       written=fmt.written)
     return env
 
 

@@ -14,6 +14,7 @@ from parreport.registry import Registry
 from parreport.store import IngestResult, Store
 
 STORE_SUFFIX = ".duckdb"
+DEMO_STORE_VERSION = "2"  # part of the cache key: bump when the demo store's layout changes
 
 
 def input_files(paths: list[str | Path]) -> list[Path]:
@@ -49,7 +50,8 @@ def open_store(data: str | Path | None = None, registry: Registry | None = None)
 
 def demo_store(registry_path: Path = DEFAULT_REGISTRY) -> Path:
     """The demo province's store, generated once and cached (keyed by the generator and the registry)."""
-    key = hashlib.sha256(Path(demo.__file__).read_bytes() + registry_path.read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(DEMO_STORE_VERSION.encode() + Path(demo.__file__).read_bytes()
+                         + registry_path.read_bytes()).hexdigest()[:12]
     target = cache_dir() / f"demo-{key}{STORE_SUFFIX}"
     if target.exists():
         return target
@@ -60,5 +62,6 @@ def demo_store(registry_path: Path = DEFAULT_REGISTRY) -> Path:
         building = Path(work) / target.name
         with Store(building) as store:
             ingest_files(store, files, registry)
+            store.mark_sample_data()
         os.replace(building, target)
     return target

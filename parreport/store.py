@@ -123,6 +123,16 @@ class Store:
         """The ingest log: one row per file stored."""
         return self.con.execute("SELECT * FROM ingests ORDER BY ingest_id").df()
 
+    @property
+    def sample_data(self) -> bool:
+        """Whether the store holds generated demo data (see :func:`mark_sample_data`)."""
+        row = self.con.execute("SELECT value FROM meta WHERE key = 'sample_data'").fetchone()
+        return bool(row) and row[0] == "true"
+
+    def mark_sample_data(self) -> None:
+        """Record that this store holds generated demo data: every report from it says "Dữ liệu mẫu"."""
+        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('sample_data', 'true')")
+
     def fingerprint(self) -> str:
         """A digest of every file the store holds: equal fingerprints mean equal inputs."""
         digest = self.con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]

@@ -26,7 +26,7 @@ from traitlets import Unicode, default
 from tqdm import tqdm
 
 from parreport.batch.plan import Job
-from parreport.briefing import Briefing
+from parreport.reports.content import HEADLINE_MIMETYPE
 from parreport.render import html_to_pdf, notebook_to_html
 
 STEM = "briefing"
@@ -131,8 +131,8 @@ def _headline(node: nbformat.NotebookNode) -> dict:
     for cell in node.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
-            if Briefing.HEADLINE_MIMETYPE in data:
-                return dict(data[Briefing.HEADLINE_MIMETYPE])
+            if HEADLINE_MIMETYPE in data:
+                return dict(data[HEADLINE_MIMETYPE])
     return {}
 
 

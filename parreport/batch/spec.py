@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from parreport.briefing import check_targets
+from parreport.reports.briefing import check_targets
 from parreport.errors import ConfigError
 from parreport.paths import PARAMS_DIR, REPO_ROOT
 from parreport.periods import CONVENTIONS

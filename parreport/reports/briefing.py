@@ -1,6 +1,7 @@
-"""Everything a department briefing shows for one period, ready for the notebook to display.
+"""The department briefing: a unit's figures for one period (:class:`Briefing`) and the
+:class:`~parreport.reports.content.Document` they make.
 
-The notebook stays thin: it calls :func:`load_briefing` once and displays the pieces.
+The notebook stays thin: it calls :func:`load_briefing` once, then displays the document's sections.
 """
 from __future__ import annotations
 
@@ -10,14 +11,41 @@ from pathlib import Path
 
 import pandas as pd
 
-from parreport import fmt
+from parreport import charts, fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.registry import Department, Registry
+from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table
 from parreport.sources import open_store
+
+KIND = "briefing"
+TITLE = "Báo cáo tình hình giải quyết thủ tục hành chính"
+METHOD_NOTE = (
+    "Cách tính: kỳ trước chuyển qua, tiếp nhận mới, đã giải quyết (trước hạn, đúng hạn, quá hạn) và đang giải "
+    "quyết (trong hạn, quá hạn) theo Biểu số 06/VPCP/KSTT; ngày được so theo ngày lịch. Tỷ lệ giải quyết đúng "
+    "hạn = (trước hạn + đúng hạn) / đã giải quyết. Chỉ số tiến độ và hài lòng theo Bộ chỉ số 766 (Quyết định "
+    "766/QĐ-TTg) được tính lại từ dữ liệu hồ sơ. Định nghĩa đầy đủ: docs/data.md."
+)
+BIEU06_NOTE = ("Số liệu theo mẫu Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Ngày được so theo ngày lịch; "
+               "hồ sơ hoàn thành trong ngày hẹn trả được tính là đúng hạn.")
+_RECEIVED, _RESOLVED, _PENDING = "Số hồ sơ tiếp nhận", "Đã giải quyết", "Đang giải quyết"
+BIEU06_COLUMNS = [
+    Column("field", "Lĩnh vực", "text"),
+    Column("carried_over", "Kỳ trước chuyển qua", group=_RECEIVED),
+    Column("new_online", "Trực tuyến", group=_RECEIVED),
+    Column("new_offline", "Trực tiếp, BCCI", group=_RECEIVED),
+    Column("received", "Tổng số", group=_RECEIVED),
+    Column("resolved_early", "Trước hạn", group=_RESOLVED),
+    Column("resolved_on_time", "Đúng hạn", group=_RESOLVED),
+    Column("resolved_late", "Quá hạn", group=_RESOLVED),
+    Column("pending_in_time", "Trong hạn", group=_PENDING),
+    Column("pending_overdue", "Quá hạn", group=_PENDING),
+    Column("on_time_rate", "Tỷ lệ đúng hạn", "percent",
+           ratio=(("resolved_early", "resolved_on_time"), ("resolved_early", "resolved_on_time", "resolved_late"))),
+]
 
 # Minimum acceptable value of each rate; a unit below it gets an attention point. A batch spec's
 # ``targets`` overrides any of them.
@@ -67,29 +95,51 @@ class Briefing:
     table: pd.DataFrame
     history: pd.DataFrame
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
+    sample_data: bool = False  # figures generated for the demo province
 
-    # The notebook displays the headline under this MIME type: invisible in HTML, read back by the batch.
-    HEADLINE_MIMETYPE = "application/vnd.parreport.headline+json"
+    # --- the document ---------------------------------------------------------------------------
+    def document(self, today: date | None = None) -> Document:
+        """The briefing as content: cover, highlights, Biểu 06 table, charts, attention points."""
+        sections = [
+            Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
+            Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
+            Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),
+            Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
+        ]
+        return Document(KIND, self.cover(today), sections, self.headline())
 
-    # --- headline -------------------------------------------------------------------------------
+    def cover(self, today: date | None = None) -> Cover:
+        label = self.period.label_vi
+        return Cover(province=self.province, unit=self.unit.name, title=TITLE,
+                     period=label[:1].upper() + label[1:], prepared=fmt.day(today or date.today()),
+                     data_dates=f"{fmt.day(self.period.start)}–{fmt.day(self.period.end)}",
+                     sample_data=self.sample_data)
+
     def headline(self) -> dict:
         """The four headline figures (plain numbers), for the batch index and manifest."""
         return {key: self.card[key] for key in ("received", "resolved", "on_time_rate", "overdue")}
 
-    def kpis_html(self) -> str:
+    def kpis(self) -> Kpis:
         u = self.card
         since = " so với kỳ trước"
-        kpis = [
-            {"value": fmt.number(u["received"]), "label": "Hồ sơ tiếp nhận",
-             "change": fmt.count_change(u["received_prev"]) + since},
-            {"value": fmt.number(u["resolved"]), "label": "Hồ sơ đã giải quyết",
-             "change": fmt.count_change(u["resolved_prev"]) + since},
-            {"value": fmt.percent(u["on_time_rate"]), "label": "Tỷ lệ đúng hạn và trước hạn",
-             "change": fmt.pp_change(u["on_time_rate_prev"]) + since},
-            {"value": fmt.number(u["overdue"]), "label": "Hồ sơ quá hạn",
-             "change": fmt.count_change(u["overdue_prev"]) + since},
-        ]
-        return render("kpis.html.j2", kpis=kpis)
+        return Kpis([
+            Kpi(fmt.number(u["received"]), "Hồ sơ tiếp nhận", fmt.count_change(u["received_prev"]) + since),
+            Kpi(fmt.number(u["resolved"]), "Hồ sơ đã giải quyết", fmt.count_change(u["resolved_prev"]) + since),
+            Kpi(fmt.percent(u["on_time_rate"]), "Tỷ lệ đúng hạn và trước hạn",
+                fmt.pp_change(u["on_time_rate_prev"]) + since),
+            Kpi(fmt.number(u["overdue"]), "Hồ sơ quá hạn", fmt.count_change(u["overdue_prev"]) + since),
+        ])
+
+    def field_table(self) -> Table:
+        """The Biểu 06 table: a row per field and the Tổng row."""
+        rows = [[plain(row)[column.key] for column in BIEU06_COLUMNS] for _, row in self.table.iterrows()]
+        return Table("bieu06", "", BIEU06_COLUMNS, rows, total=True, note=BIEU06_NOTE)
+
+    def chart_blocks(self) -> list:
+        return [charts.ontime_trend(self.trend_frame(), self.unit.short_name),
+                charts.resolved_by_field(self.fields_frame()),
+                charts.overdue_by_field(self.fields_frame()),
+                charts.channel_mix(self.channel_frame())]
 
     # --- text -----------------------------------------------------------------------------------
     @property
@@ -103,17 +153,6 @@ class Briefing:
                    "previous": self.period.previous(), "year_ago": self.period.year_ago(),
                    "show_year_ago": self.period.kind != "Y"}
         return [render("summary.txt.j2", **context), render("rates.txt.j2", **context)]
-
-    def narrative_html(self) -> str:
-        return render("narrative.html.j2", paragraphs=self.paragraphs())
-
-    def cover_html(self, today: date | None = None) -> str:
-        return render("cover.html.j2", province=self.province, unit=self.unit, period=self.period,
-                      today=today or date.today())
-
-    def table_html(self) -> str:
-        return render("field_table.html.j2", rows=[plain(r) for _, r in self.table.iterrows()],
-                      total_field=TOTAL_FIELD)
 
     def attention_points(self) -> list[str]:
         """Indicators below their targets, fields below the on-time target, overdue dossiers."""
@@ -136,9 +175,6 @@ class Briefing:
             points.append(f"Còn {fmt.number(self.card['pending_overdue'])} hồ sơ đang giải quyết quá hạn "
                           f"tại thời điểm {fmt.day(self.period.end)} ({listed}).")
         return points
-
-    def attention_html(self) -> str:
-        return render("attention.html.j2", points=self.attention_points())
 
     # --- chart data -----------------------------------------------------------------------------
     def trend_frame(self) -> pd.DataFrame:
@@ -178,6 +214,7 @@ def load_briefing(
     targets = check_targets(targets or {})
     with open_store(data, registry) as store:
         dossiers = DossierData.from_store(store, registry)
+        sample_data = store.sample_data
     card = scorecard(dossiers, period).set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
@@ -187,4 +224,5 @@ def load_briefing(
         table=field_table(dossiers, period, unit.code),
         history=trend(dossiers, period, unit.code),
         targets={**DEFAULT_TARGETS, **targets},
+        sample_data=sample_data,
     )

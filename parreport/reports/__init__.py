@@ -1,0 +1,1 @@
+"""Reports: each kind builds its content once as a :class:`~parreport.reports.content.Document`."""

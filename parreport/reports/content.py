@@ -1,0 +1,234 @@
+"""A report's content as data: built once per report, rendered per output format.
+
+A :class:`Document` is a cover, headline figures and a list of :class:`Section`\\ s, each a heading and
+blocks — :class:`Kpis`, :class:`Paragraphs`, :class:`Table`, :class:`Chart`, :class:`Points` and
+:class:`Note`. Values are plain data (text already written the Vietnamese way, raw numbers in tables, chart
+images as PNG bytes), so every renderer — the notebook's HTML, DOCX, XLSX — states the same thing.
+
+In a notebook each section displays itself as HTML; the whole document is also displayed once under
+:data:`DOCUMENT_MIMETYPE` (JSON, invisible in HTML), which is how the batch hands it to the renderers of
+the other formats. Nothing is ever read back out of HTML.
+"""
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar
+
+from parreport.narrative import render
+
+DOCUMENT_MIMETYPE = "application/vnd.parreport.document+json"
+HEADLINE_MIMETYPE = "application/vnd.parreport.headline+json"
+SAMPLE_DATA_LABEL = "Dữ liệu mẫu"
+
+
+@dataclass
+class Cover:
+    """The first block of every report: who, what, when, and from which data."""
+
+    province: str
+    unit: str  # the unit's full name, or "Toàn tỉnh"
+    title: str  # "Báo cáo tình hình giải quyết thủ tục hành chính"
+    period: str  # "Quý IV năm 2024"
+    prepared: str  # "26/11/2026"
+    data_dates: str  # "01/10/2024–31/12/2024"
+    sample_data: bool = False  # generated demo figures: every page says "Dữ liệu mẫu"
+
+    def html(self) -> str:
+        return render("cover.html.j2", cover=self, sample_label=SAMPLE_DATA_LABEL)
+
+
+@dataclass
+class Kpi:
+    value: str  # written the Vietnamese way: "1.926", "99,58%"
+    label: str
+    change: str = ""  # "tăng 12 hồ sơ so với kỳ trước"
+
+
+@dataclass
+class Kpis:
+    """A row of headline figures."""
+
+    items: list[Kpi]
+    block: ClassVar[str] = "kpis"
+
+    def html(self) -> str:
+        return render("kpis.html.j2", kpis=self.items)
+
+
+@dataclass
+class Paragraphs:
+    """Sentences of the narrative, one paragraph each. ``notice`` paragraphs stand out (e.g. "no data")."""
+
+    texts: list[str]
+    notice: bool = False
+    block: ClassVar[str] = "paragraphs"
+
+    def html(self) -> str:
+        return render("narrative.html.j2", paragraphs=self.texts, notice=self.notice)
+
+
+@dataclass
+class Column:
+    """A table column. ``format`` is how its values are written: ``text``, ``number`` (a count), ``percent``
+    (a ratio), ``score`` (points, two decimals). A ratio column may say how it is computed from other columns
+    of the same row (``ratio``: numerator keys, denominator keys), so a spreadsheet can write it as a formula."""
+
+    key: str
+    label: str
+    format: str = "number"
+    group: str | None = None  # label of the header cell spanning this column and its neighbours
+    ratio: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+
+
+@dataclass
+class Table:
+    """A table of raw values (``None`` = no figure, written "–"). When ``total`` is true the last row is the
+    total of the rows above it (its count columns are their sums). ``name`` identifies the table to renderers
+    that treat a table specially (``bieu06``: the official Biểu số 06/VPCP/KSTT layout in XLSX)."""
+
+    name: str
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+    total: bool = False
+    note: str = ""
+    block: ClassVar[str] = "table"
+
+    def html(self) -> str:
+        return render("table.html.j2", table=self)
+
+    def header_rows(self) -> list[list[tuple[str, int, int]]]:
+        """The header as rows of (label, colspan, rowspan): a grouped column sits under its group's cell."""
+        grouped = any(column.group for column in self.columns)
+        top: list[tuple[str, int, int]] = []
+        bottom: list[tuple[str, int, int]] = []
+        for column in self.columns:
+            if not column.group:
+                top.append((column.label, 1, 2 if grouped else 1))
+            elif top and top[-1][0] == column.group and top[-1][2] == 1:
+                top[-1] = (column.group, top[-1][1] + 1, 1)
+                bottom.append((column.label, 1, 1))
+            else:
+                top.append((column.group, 1, 1))
+                bottom.append((column.label, 1, 1))
+        return [top, bottom] if grouped else [top]
+
+
+@dataclass
+class Chart:
+    """A chart as a PNG image at print resolution, with the Vietnamese alternative text readers and
+    screen readers get."""
+
+    title: str
+    alt: str
+    png: bytes
+    width_in: float = 7.0
+    block: ClassVar[str] = "chart"
+
+    def html(self) -> str:
+        return render("chart.html.j2", chart=self, data=base64.b64encode(self.png).decode("ascii"))
+
+
+@dataclass
+class Points:
+    """Attention points (things below target, overdue dossiers); ``empty`` is said when there are none."""
+
+    items: list[str]
+    empty: str = "Các chỉ tiêu theo dõi đều đạt mục tiêu đề ra; không có điểm cần lưu ý."
+    block: ClassVar[str] = "points"
+
+    def html(self) -> str:
+        return render("attention.html.j2", points=self.items, empty=self.empty)
+
+
+@dataclass
+class Note:
+    """Small print: how a figure is computed, where data comes from."""
+
+    text: str
+    block: ClassVar[str] = "note"
+
+    def html(self) -> str:
+        return render("note.html.j2", text=self.text)
+
+
+Block = Kpis | Paragraphs | Table | Chart | Points | Note
+BLOCK_TYPES: dict[str, type] = {cls.block: cls for cls in (Kpis, Paragraphs, Table, Chart, Points, Note)}
+
+
+@dataclass
+class Section:
+    """A numbered part of a report: its heading and its blocks. In a notebook it displays as HTML."""
+
+    key: str  # stable identifier, e.g. "highlights", "par_index"
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    number: int = 0  # set by the document: "1. Kết quả nổi bật"
+
+    def html(self) -> str:
+        return render("section.html.j2", section=self)
+
+    def _repr_html_(self) -> str:
+        return self.html()
+
+
+@dataclass
+class Document:
+    """Everything one report states. Build it once; render it per format."""
+
+    kind: str  # the report kind (see :mod:`parreport.reports.kinds`)
+    cover: Cover
+    sections: list[Section]
+    headline: dict[str, Any] = field(default_factory=dict)  # plain numbers for the index and manifest
+
+    def __post_init__(self) -> None:
+        for number, section in enumerate(self.sections, start=1):
+            section.number = number
+
+    def section(self, key: str) -> Section | None:
+        """The section ``key``, or ``None`` when this report has none (e.g. no PAR Index for a quarter)."""
+        return next((section for section in self.sections if section.key == key), None)
+
+    # --- notebook display ------------------------------------------------------------------------
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
+        """In a notebook: the cover as HTML, and the whole document and headline as data for the batch."""
+        return {"text/html": self.cover.html(), DOCUMENT_MIMETYPE: self.to_json(),
+                HEADLINE_MIMETYPE: self.headline}
+
+    # --- JSON ------------------------------------------------------------------------------------
+    def to_json(self) -> dict:
+        """A JSON-ready dict (chart images base64-encoded)."""
+        return {"kind": self.kind, "cover": asdict(self.cover), "headline": self.headline,
+                "sections": [{"key": s.key, "title": s.title, "blocks": [_block_json(b) for b in s.blocks]}
+                             for s in self.sections]}
+
+    @classmethod
+    def from_json(cls, data: dict | str) -> "Document":
+        data = json.loads(data) if isinstance(data, str) else data
+        sections = [Section(s["key"], s["title"], [_block_from_json(b) for b in s["blocks"]])
+                    for s in data["sections"]]  # numbered again on construction
+        return cls(data["kind"], Cover(**data["cover"]), sections, dict(data.get("headline") or {}))
+
+
+def _block_json(block: Block) -> dict:
+    values = {f.name: getattr(block, f.name) for f in fields(block)}
+    if isinstance(block, Chart):
+        values["png"] = base64.b64encode(block.png).decode("ascii")
+    elif isinstance(block, (Kpis, Table)):
+        values = asdict(block)
+    return {"block": block.block, **values}
+
+
+def _block_from_json(data: dict) -> Block:
+    data = dict(data)
+    cls = BLOCK_TYPES[data.pop("block")]
+    if cls is Chart:
+        data["png"] = base64.b64decode(data["png"])
+    elif cls is Kpis:
+        data["items"] = [Kpi(**item) for item in data["items"]]
+    elif cls is Table:
+        data["columns"] = [Column(**{**c, "ratio": tuple(map(tuple, c["ratio"])) if c.get("ratio") else None})
+                           for c in data["columns"]]
+    return cls(**data)
