@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date, datetime
 from numbers import Real
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 import pandas as pd
 
@@ -89,6 +89,11 @@ def written(value: object, format: str = "number") -> str:
 def day(value: date | datetime) -> str:
     """A date as written in Vietnamese documents: ``30/06/2023``."""
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def moment(value: datetime) -> str:
+    """A date and time as Vietnamese readers write them: ``26/11/2026 15:42``."""
+    return format_datetime(value, "dd/MM/yyyy HH:mm", locale=LOCALE)
 
 
 def nfc(text: str) -> str:

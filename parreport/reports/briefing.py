@@ -15,10 +15,11 @@ from parreport import charts, fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.narrative import render
-from parreport.paths import DEFAULT_REGISTRY
+from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
 from parreport.periods import Period
 from parreport.registry import Department, Registry
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table
+from parreport.reports.kinds import UNIT, HeadlineColumn, ReportKind, latest_quarter, latest_year, register
 from parreport.sources import open_store
 
 KIND = "briefing"
@@ -226,3 +227,15 @@ def load_briefing(
         targets={**DEFAULT_TARGETS, **targets},
         sample_data=sample_data,
     )
+
+
+DOSSIER_HEADLINE = (
+    HeadlineColumn("received", "Tiếp nhận"),
+    HeadlineColumn("resolved", "Đã giải quyết"),
+    HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
+    HeadlineColumn("overdue", "Quá hạn"),
+)
+register(ReportKind(KIND, "Báo cáo của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb", "briefing", UNIT,
+                    latest_quarter, DOSSIER_HEADLINE))
+register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb", "briefing",
+                    UNIT, latest_year, (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE)))
