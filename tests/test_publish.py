@@ -32,6 +32,9 @@ def test_html_only_reports_failures_and_merged_runs(tmp_path, registry):
     assert index.index("quý II năm 2020") < index.index("quý I năm 2020")        # newest period first
     assert re.search(r"Cập nhật lúc \d{2}/\d{2}/\d{4} \d{2}:\d{2} ·", index)      # 26/11/2026 15:42, not ISO
     assert "<h2>Báo cáo của các cơ quan, đơn vị</h2>" in index                     # grouped by report kind
+    assert "Dữ liệu mẫu" not in index                                               # real data: no sample label
+    manifest = write_manifest(tmp_path, [], {"path": "demo.duckdb", "fingerprint": "d", "sample_data": True}, {})
+    assert "Dữ liệu mẫu" in write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
 
 
 def test_links_are_separated_and_labelled_by_format(tmp_path, registry):

@@ -25,10 +25,10 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
     source = _stage(data or spec.data, out, registry) if (data or spec.data) else str(demo_store(registry_path))
     with open_store(source, registry) as store:
         jobs = plan(spec, registry, store, source, out, departments, periods)
-        fingerprint = store.fingerprint()
+        data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
     results = run_jobs(jobs, spec.formats, workers=workers, progress=progress)
     spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
-    manifest = write_manifest(out, results, {"path": source, "fingerprint": fingerprint}, spec_record)
+    manifest = write_manifest(out, results, data_record, spec_record)
     write_index(out, manifest, registry)
     return results
 

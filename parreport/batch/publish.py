@@ -21,6 +21,7 @@ from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport.render import FORMATS
+from parreport.reports.content import SAMPLE_DATA_LABEL
 from parreport.reports.kinds import PROVINCE_SCOPE, kinds
 
 MANIFEST = "manifest.json"
@@ -58,7 +59,8 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
             groups.append({"kind": kind, "rows": rows})
     generated = fmt.moment(datetime.fromisoformat(manifest["generated_at"]))
     html = render("index.html.j2", groups=groups, province=registry.province, generated_at=generated,
-                  count=len(manifest["reports"]))
+                  count=len(manifest["reports"]), sample_data=manifest["data"].get("sample_data", False),
+                  sample_label=SAMPLE_DATA_LABEL)
     path = out / INDEX
     _write_atomically(path, html)
     return path
