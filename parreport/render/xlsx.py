@@ -71,7 +71,9 @@ def build_xlsx(document: Document, target: Path) -> Path:
 def _sheet_name(table: Table, taken: set[str]) -> str:
     """The table's title (or "Biểu 06") as Excel allows: no ``[]:*?/\\``, at most 31 characters, unique."""
     base = re.sub(r"[\[\]:*?/\\]", " ", table.title or "Biểu 06").strip(" '")
-    base = re.sub(r"\s+", " ", base)[:31].rstrip() or "Biểu 06"
+    base = re.sub(r"\s+", " ", base)
+    if len(base) > 31:  # cut at a word boundary
+        base = base[:32].rsplit(" ", 1)[0] if " " in base[:32] else base[:31]
     name, number = base, 1
     while name.lower() in {n.lower() for n in taken}:
         number += 1
