@@ -103,7 +103,8 @@ class _Styles:
                       for bold in (False, True)
                       for kind, extra in (("text", {"text_wrap": True}), ("stt", {"align": "center"}),
                                           ("missing", {"align": "center"}),
-                                          *((kind, {"num_format": code}) for kind, code in NUMBER_FORMATS.items()))}
+                                          *((kind, {"num_format": code, "align": "right", "indent": 1})
+                                            for kind, code in NUMBER_FORMATS.items()))}
 
 
 class _Sheet:
@@ -186,12 +187,12 @@ class _Sheet:
                 self._value(row, index, column.format, value, bold)
 
     def _total_row(self, row: int, values: list, count: int) -> None:
-        """The Tổng row: counts as SUM of the rows above, ratios as formulas of this row."""
+        """The Tổng row: counts as SUM of the rows above, ratio columns as formulas of this row's cells."""
         self._row(row, values, "", bold=True)
         for index, (column, value) in enumerate(zip(self.table.columns, values), start=1):
-            if column.format in ("text", "percent") or column.ratio or value is None or count == 0:
-                continue
-            above = [values_[index - 1] for values_ in self.table.rows[:count]]
+            if column.format != "number" or column.ratio or value is None or count == 0:
+                continue  # only counts are sums; a stated score or percentage stays as the report gives it
+            above = [cells[index - 1] for cells in self.table.rows[:count]]
             computed = sum(v for v in above if v is not None)
             self._check(value, computed, column.label, "Tổng")
             span = f"{xl_rowcol_to_cell(self.first_row, index)}:{xl_rowcol_to_cell(row - 1, index)}"
