@@ -20,6 +20,8 @@ from parreport.render import get_format
 from parreport.render.xlsx import build_xlsx
 from parreport.reports.content import Column, Cover, Document, Paragraphs, Section, Table
 
+pytestmark = pytest.mark.e2e  # the workbook fixture runs the notebook through papermill
+
 RATE = '=IF(SUM(G{r},H{r},I{r})=0,"–",SUM(G{r},H{r})/SUM(G{r},H{r},I{r}))'
 
 
