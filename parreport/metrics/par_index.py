@@ -95,6 +95,8 @@ def areas(scores: pd.DataFrame, registry: Registry) -> pd.DataFrame:
     unit's percentage − that average. ``order`` keeps the areas in the order the data lists them."""
     if scores.empty:
         return pd.DataFrame(columns=AREA_COLUMNS)
+    if "source_row" in scores:  # rows read back from a store: restore the file's order
+        scores = scores.sort_values(["source_row"], kind="stable")
     frame = scores[["year", "department", "area", "score", "max_score"]].copy()
     frame["year"] = frame["year"].astype("int64")
     frame["group"] = _groups(frame, registry)
