@@ -245,12 +245,12 @@ def heat_map(frame: pd.DataFrame, columns: dict[str, str], title: str) -> Chart:
     values = data[list(columns)].astype("float64")
     low, high = values.min(), values.max()
     spread = (high - low).where(high > low, 1.0)
-    position = ((values - low) / spread).where(high > low, 0.5)
+    position = (values - low) / spread
+    position.loc[:, high <= low] = 0.5  # a column where every unit is equal: the middle colour
     with rc_context(HOUSE_STYLE):
         fig, axes = new_figure(0.8 + 0.27 * len(data))
-        cmap = matplotlib.colormaps["RdYlGn"]
-        masked = np.ma.masked_invalid(position.to_numpy())
-        cmap = cmap.with_extremes(bad="#e4e7eb")
+        cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#e4e7eb")
+        masked = np.ma.masked_invalid(position.to_numpy(dtype="float64"))
         axes.imshow(masked, cmap=cmap, vmin=-0.15, vmax=1.15, aspect="auto")
         for (y, x), value in np.ndenumerate(values.to_numpy()):
             axes.text(x, y, fmt.percent(value, digits=1), ha="center", va="center", fontsize=7)
