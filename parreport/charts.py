@@ -246,7 +246,8 @@ def heat_map(frame: pd.DataFrame, columns: dict[str, str], title: str) -> Chart:
     low, high = values.min(), values.max()
     spread = (high - low).where(high > low, 1.0)
     position = (values - low) / spread
-    position.loc[:, high <= low] = 0.5  # a column where every unit is equal: the middle colour
+    flat = (high <= low).to_numpy()
+    position.loc[:, flat] = position.loc[:, flat].where(values.loc[:, flat].isna(), 0.5)  # all equal: middle colour
     with rc_context(HOUSE_STYLE):
         fig, axes = new_figure(0.8 + 0.27 * len(data))
         cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#e4e7eb")

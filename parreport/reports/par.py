@@ -59,7 +59,7 @@ def _kpis(t: dict, s: dict | None, year: int, ranked_set: str) -> Kpis:
     since = f" so với năm {year - 1}"
     score_change = fmt.count_change(t["score_change"], "điểm", 2)
     items = [
-        Kpi(fmt.score(t["score"], t["max_score"]), f"Chỉ số CCHC năm {year}",
+        Kpi(f"{fmt.number(t['score'], 2)}/{fmt.number(t['max_score'])}", f"điểm Chỉ số CCHC năm {year}",
             score_change + since if t["score_change"] is not None else "chưa có số liệu năm trước"),
         Kpi(fmt.percent(t["pct"]), "Tỷ lệ điểm đạt được",
             fmt.pp_change(t["pct_change"]) + since if t["pct_change"] is not None else ""),
