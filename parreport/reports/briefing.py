@@ -216,6 +216,30 @@ class Briefing:
         return pd.DataFrame({"channel_label": list(counts), "count": [c or 0 for c in counts.values()]})
 
 
+@dataclass
+class Inputs:
+    """What a report reads from the data for one period: the registry, the checked period and targets
+    (defaults included), dossier data, and for a year the PAR Index and SIPAS scores."""
+
+    registry: Registry
+    period: Period
+    targets: dict[str, float]
+    dossiers: DossierData
+    par: ParData | None
+    sample_data: bool
+
+
+def load_inputs(period: str | Period, data: str | Path | None = None, targets: dict[str, float] | None = None,
+                convention: str = "calendar", registry: str | Path | Registry | None = None) -> Inputs:
+    """Read the data a report needs (see :func:`open_store`), checking period and targets first."""
+    registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
+    period = Period.parse(period, convention)
+    targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
+    with open_store(data, registry) as store:
+        return Inputs(registry, period, targets, DossierData.from_store(store, registry),
+                      ParData.from_store(store, registry) if period.kind == "Y" else None, store.sample_data)
+
+
 def load_briefing(
     department: str,
     period: str | Period,
@@ -225,26 +249,21 @@ def load_briefing(
     registry: str | Path | Registry | None = None,
 ) -> Briefing:
     """Compute the briefing of ``department`` for ``period`` from ``data`` (see :func:`open_store`)."""
-    registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
-    unit = registry.get(str(department))
-    period = Period.parse(period, convention)
-    targets = check_targets(targets or {})
-    with open_store(data, registry) as store:
-        dossiers = DossierData.from_store(store, registry)
-        par = ParData.from_store(store, registry) if period.kind == "Y" else None
-        sample_data = store.sample_data
+    inputs = load_inputs(period, data, targets, convention, registry)
+    unit = inputs.registry.get(str(department))
+    period, dossiers = inputs.period, inputs.dossiers
     card = scorecard(dossiers, period).set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
     return Briefing(
-        unit=unit, period=period, province=registry.province,
+        unit=unit, period=period, province=inputs.registry.province,
         card=plain(card.loc[unit.code]), province_card=plain(card.loc[PROVINCE]),
         table=field_table(dossiers, period, unit.code),
         history=trend(dossiers, period, unit.code),
-        targets={**DEFAULT_TARGETS, **targets},
-        sample_data=sample_data,
+        targets=inputs.targets,
+        sample_data=inputs.sample_data,
         has_dossiers=dossiers.has_data(period, unit.code),
-        par=par,
+        par=inputs.par,
     )
 
 

@@ -13,16 +13,15 @@ from pathlib import Path
 import pandas as pd
 
 from parreport import charts, fmt
-from parreport.metrics import PROVINCE, PROVINCE_LABEL, RATES, TOTAL_FIELD, DossierData, scorecard
+from parreport.metrics import PROVINCE, PROVINCE_LABEL, RATES, TOTAL_FIELD, scorecard
 from parreport.metrics.par_index import ParData
 from parreport.narrative import render
-from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
+from parreport.paths import NOTEBOOKS_DIR
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
-from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE, check_targets
+from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE, load_inputs
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 from parreport.reports.kinds import PROVINCE_SCOPE, HeadlineColumn, ReportKind, latest_quarter, register
-from parreport.sources import open_store
 
 KIND = "overview"
 TITLE = "Báo cáo tổng hợp tình hình giải quyết thủ tục hành chính toàn tỉnh"
@@ -248,13 +247,8 @@ def load_overview(
     registry: str | Path | Registry | None = None,
 ) -> Overview:
     """Compute the province overview for ``period`` from ``data`` (see :func:`open_store`)."""
-    registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
-    period = Period.parse(period, convention)
-    targets = check_targets(targets or {})
-    with open_store(data, registry) as store:
-        dossiers = DossierData.from_store(store, registry)
-        par = ParData.from_store(store, registry) if period.kind == "Y" else None
-        sample_data = store.sample_data
+    inputs = load_inputs(period, data, targets, convention, registry)
+    period, dossiers, registry = inputs.period, inputs.dossiers, inputs.registry
     card = scorecard(dossiers, period)
     units = card[card["department"] != PROVINCE]
     with_data = units["department"].map(lambda code: dossiers.has_data(period, code))
@@ -268,7 +262,7 @@ def load_overview(
         by_field=by_field[by_field["department"].isin(units.loc[with_data, "department"])],
         has_previous=any(dossiers.has_data(period.previous(), code) for code in codes),
         has_year_ago=any(dossiers.has_data(period.year_ago(), code) for code in codes),
-        par=par, targets={**DEFAULT_TARGETS, **targets}, sample_data=sample_data,
+        par=inputs.par, targets=inputs.targets, sample_data=inputs.sample_data,
     )
 
 
