@@ -51,14 +51,16 @@ def pp_change(delta: Real | None, digits: int = 2) -> str:
     return f"{word} {_decimal(abs(points), digits)} điểm phần trăm"
 
 
-def count_change(delta: Real | None, unit: str = "hồ sơ") -> str:
-    """A change of a count: ``123`` → ``tăng 123 hồ sơ``; ``-5`` → ``giảm 5 hồ sơ``."""
+def count_change(delta: Real | None, unit: str = "hồ sơ", digits: int = 0) -> str:
+    """A change of a count or of points: ``123`` → ``tăng 123 hồ sơ``; ``-5`` → ``giảm 5 hồ sơ``;
+    ``2.01, "điểm", 2`` → ``tăng 2,01 điểm``."""
     if _is_missing(delta):
         return MISSING
+    delta = round(float(delta), digits)
     if delta == 0:
         return "không đổi"
     word = "tăng" if delta > 0 else "giảm"
-    return f"{word} {number(abs(delta))} {unit}".rstrip()
+    return f"{word} {number(abs(delta), digits)} {unit}".rstrip()
 
 
 def rank(position: int | None, total: int | None) -> str:

@@ -23,7 +23,7 @@ from parreport.store import Store
 
 UNIT, PROVINCE_SCOPE = "unit", "province"
 # The modules that register the built-in kinds; imported on first use of the registry.
-BUILTIN_MODULES = ("parreport.reports.briefing",)
+BUILTIN_MODULES = ("parreport.reports.briefing", "parreport.reports.overview")
 
 
 @dataclass(frozen=True)
