@@ -13,7 +13,8 @@ import pandas as pd
 
 from parreport import charts, fmt
 from parreport.errors import ConfigError
-from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
+from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
+from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
@@ -47,34 +48,7 @@ BIEU06_COLUMNS = [
            ratio=(("resolved_early", "resolved_on_time"), ("resolved_early", "resolved_on_time", "resolved_late"))),
 ]
 
-# Minimum acceptable value of each rate; a unit below it gets an attention point. A batch spec's
-# ``targets`` overrides any of them.
-DEFAULT_TARGETS: dict[str, float] = {
-    "on_time_rate": 0.98,
-    "progress_766": 0.95,
-    "online_share": 0.50,
-    "digitized_share": 0.80,
-    "online_payment_share": 0.50,
-    "apology_rate": 1.00,
-}
 CHANNEL_LABELS = {"new_online": "Trực tuyến", "new_in_person": "Trực tiếp", "new_postal": "Bưu chính công ích"}
-
-
-def check_targets(targets: dict, where: str = "targets") -> dict[str, float]:
-    """Targets as ratios keyed by rate name; :class:`ConfigError` for an unknown name or a value that is
-    not a ratio from 0 to 1."""
-    unknown = sorted(set(targets) - set(RATES))
-    if unknown:
-        raise ConfigError(f"{where}: unknown target {', '.join(unknown)}; expected some of {', '.join(RATES)}")
-    checked = {}
-    for name, value in targets.items():
-        try:
-            checked[name] = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: target {name} must be a ratio such as 0.98, found {value!r}") from None
-        if not 0 <= checked[name] <= 1:
-            raise ConfigError(f"{where}: target {name} must be a ratio from 0 to 1 (0.98 = 98%), found {value!r}")
-    return checked
 
 
 def plain(row: pd.Series) -> dict:
@@ -156,11 +130,7 @@ class Briefing:
 
     def attention_points(self) -> list[str]:
         """Indicators below their targets, fields below the on-time target, overdue dossiers."""
-        points = []
-        for name, target in self.targets.items():
-            value = self.card.get(name)
-            if value is not None and value < target:
-                points.append(f"{RATES[name].label} đạt {fmt.percent(value)}, thấp hơn mục tiêu {fmt.percent(target)}.")
+        points = attention_points(self.card, self.targets)
         on_time_target = self.targets.get("on_time_rate")
         fields = self.table[self.table["field"] != TOTAL_FIELD]
         if on_time_target is not None:
