@@ -19,6 +19,7 @@ from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.registry import Department, Registry
+from parreport.reports import s766
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table
 from parreport.sources import open_store
 
@@ -70,12 +71,15 @@ class Briefing:
     history: pd.DataFrame
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     sample_data: bool = False  # figures generated for the demo province
+    index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
 
     # --- the document ---------------------------------------------------------------------------
     def document(self, today: date | None = None) -> Document:
         """The briefing as content: cover, highlights, Biểu 06 table, charts, attention points."""
         sections = [
             Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
+            *([s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets)]
+              if self.index_766 is not None else []),
             Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
             Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),
             Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
@@ -129,8 +133,9 @@ class Briefing:
         return [render("summary.txt.j2", **context), render("rates.txt.j2", **context)]
 
     def attention_points(self) -> list[str]:
-        """Indicators below their targets, fields below the on-time target, overdue dossiers."""
-        points = attention_points(self.card, self.targets)
+        """Indicators outside the 766 index below their targets (the 766 section lists its own), fields below
+        the on-time target, overdue dossiers."""
+        points = attention_points(self.card, self.targets, names=s766.OUTSIDE)
         on_time_target = self.targets.get("on_time_rate")
         fields = self.table[self.table["field"] != TOTAL_FIELD]
         if on_time_target is not None:
@@ -176,6 +181,7 @@ def load_briefing(
     targets: dict[str, float] | None = None,
     convention: str = "calendar",
     registry: str | Path | Registry | None = None,
+    tolerance_766: float = s766.DEFAULT_TOLERANCE,
 ) -> Briefing:
     """Compute the briefing of ``department`` for ``period`` from ``data`` (see :func:`open_store`)."""
     registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
@@ -185,7 +191,9 @@ def load_briefing(
     with open_store(data, registry) as store:
         dossiers = DossierData.from_store(store, registry)
         sample_data = store.sample_data
-    card = scorecard(dossiers, period).set_index("department")
+        frame = scorecard(dossiers, period)
+        index_766 = s766.Figures766.from_store(store, frame, period, tolerance_766)
+    card = frame.set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
     return Briefing(
@@ -195,4 +203,5 @@ def load_briefing(
         history=trend(dossiers, period, unit.code),
         targets={**DEFAULT_TARGETS, **targets},
         sample_data=sample_data,
+        index_766=index_766,
     )

@@ -29,6 +29,8 @@ COMPUTED_MARK = "(tính từ dữ liệu hồ sơ)"
 SOURCE = "Cổng Dịch vụ công quốc gia (Bộ chỉ số 766, Quyết định 766/QĐ-TTg)"
 # Rates the section lists beside the 766 scores: the computable 766 indicators and the apology rate.
 RATES = [name for name, indicator in COMPUTED.items() if indicator.group] + ["apology_rate"]
+# Computable indicators outside the index: their attention points stay in the briefing's own list.
+OUTSIDE = [name for name, indicator in COMPUTED.items() if not indicator.group]
 
 
 @dataclass
@@ -83,8 +85,8 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     if official:
         history = official_history(figures.scores, figures.period, department)
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
-    names = [name for name in RATES if name != "apology_rate"]
-    blocks.append(Points(attention_points(unit, targets, names),
+    inside = [name for name in RATES if name not in OUTSIDE]
+    blocks.append(Points(attention_points(unit, targets, inside),
                          empty="Các chỉ tiêu của Bộ chỉ số 766 tính được từ dữ liệu hồ sơ đều đạt mục tiêu."))
     blocks.append(Note(method_note(figures.tolerance)))
     return Section(KEY, TITLE, blocks)
