@@ -217,3 +217,32 @@ def test_check_766_exit_codes(store_with_scores):
     bad = check_766(store_with_scores, "--period", "2020-Q1", "--tolerance", "-0.1")
     assert bad.returncode == 2 and "tolerance" in bad.stderr
     assert check_766(store_with_scores).returncode == 2           # --period is required
+
+
+# --- end to end: the briefing's section in HTML and PDF ----------------------------------------------------
+@pytest.mark.e2e
+def test_briefing_states_computed_and_official_scores_and_the_flag_in_the_pdf(store_with_scores):
+    """STNMT, quý I năm 2020 (see :func:`fixture_card`): tiến độ 96,00 % → 19,20/20, official 19,20 (agree);
+    satisfaction 96,00 % → 6,00/6, official 5,94: 0,06 beyond 0,05 → flagged. Official total 90,70/100."""
+    import papermill
+    import re
+    from pypdf import PdfReader
+
+    from parreport.paths import NOTEBOOKS_DIR
+    from parreport.render import html_to_pdf, notebook_to_html
+
+    cwd = store_with_scores
+    executed = cwd / "briefing.ipynb"
+    papermill.execute_notebook(str(NOTEBOOKS_DIR / "briefing.ipynb"), str(executed), cwd=str(cwd), progress_bar=False,
+                               parameters={"department": "STNMT", "period": "2020-Q1", "data": "s.duckdb",
+                                           "registry": "departments.yaml"})
+    html_to_pdf(notebook_to_html(executed), cwd / "briefing.pdf")
+    text = re.sub(r"\s+", " ", " ".join(page.extract_text() for page in PdfReader(cwd / "briefing.pdf").pages))
+    assert "Chỉ số phục vụ người dân, doanh nghiệp (Bộ chỉ số 766)" in text
+    assert ("Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn và trong hạn (tính từ dữ liệu hồ sơ): tỷ lệ 96,00% → "
+            "19,20/20 điểm; điểm công bố 19,20.") in text
+    assert ("(tính từ dữ liệu hồ sơ): tỷ lệ 96,00% → 6,00/6 điểm; điểm công bố 5,94 (chênh lệch vượt ngưỡng)."
+            in text)
+    assert "Chênh lệch:" in text and "6,00/6 điểm, điểm công bố 5,94/6 điểm (chênh 0,06 điểm" in text
+    assert "90,70/100 điểm" in text
+    assert text.count("Theo cách tính của Bộ chỉ số 766") == 0          # the old sentence is gone

@@ -20,7 +20,8 @@ from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.registry import Department, Registry
 from parreport.reports import s766
-from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table
+from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
+                                       plain)
 from parreport.sources import open_store
 
 KIND = "briefing"
@@ -50,12 +51,6 @@ BIEU06_COLUMNS = [
 ]
 
 CHANNEL_LABELS = {"new_online": "Trực tuyến", "new_in_person": "Trực tiếp", "new_postal": "Bưu chính công ích"}
-
-
-def plain(row: pd.Series) -> dict:
-    """A row as plain Python values (NA → None), for templates."""
-    return {key: (None if pd.isna(value) else value.item() if hasattr(value, "item") else value)
-            for key, value in row.items()}
 
 
 @dataclass

@@ -16,6 +16,8 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from parreport.narrative import render
 
 DOCUMENT_MIMETYPE = "application/vnd.parreport.document+json"
@@ -210,6 +212,13 @@ class Document:
         sections = [Section(s["key"], s["title"], [_block_from_json(b) for b in s["blocks"]])
                     for s in data["sections"]]  # numbered again on construction
         return cls(data["kind"], Cover(**data["cover"]), sections, dict(data.get("headline") or {}))
+
+
+def plain(row: Any) -> dict:
+    """A row (a pandas Series) as plain Python values (NA → None, numpy scalars → Python numbers): what
+    blocks and templates hold."""
+    return {key: (None if pd.isna(value) else value.item() if hasattr(value, "item") else value)
+            for key, value in row.items()}
 
 
 def _block_json(block: Block) -> dict:

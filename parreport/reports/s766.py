@@ -19,7 +19,7 @@ from parreport.metrics.s766 import (DEFAULT_TOLERANCE, check_tolerance, cross_ch
                                     official_history, scorecard_766)
 from parreport.periods import Period
 from parreport.registry import Registry
-from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Points, Section, Table
+from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 from parreport.sources import open_store
 from parreport.store import Store
 
@@ -51,14 +51,10 @@ class Figures766:
         return cls(period, scorecard_766(card, scores, period), scores, check_tolerance(tolerance))
 
     def row(self, department: str) -> dict:
-        return _plain(self.frame.set_index("department").loc[department])
+        return plain(self.frame.set_index("department").loc[department])
 
     def checks(self) -> pd.DataFrame:
         return cross_check(self.frame, self.tolerance)
-
-
-def _plain(row: pd.Series) -> dict:
-    return {key: (None if pd.isna(value) else value) for key, value in row.items()}
 
 
 # --- a unit's section ------------------------------------------------------------------------------------
@@ -166,7 +162,7 @@ def cross_check_sentences(unit: dict, checks: pd.DataFrame) -> list[str]:
     for indicator in SCORED.values():
         ratio = unit.get(indicator.name)
         if ratio is None:
-            sentences.append(f"{indicator.label} {COMPUTED_MARK}: không có hồ sơ để tính.")
+            sentences.append(f"{indicator.label} {COMPUTED_MARK}: dữ liệu hồ sơ không đủ để tính.")
             continue
         computed = f"tỷ lệ {fmt.percent(ratio)} → {fmt.score(unit[indicator.score_name], indicator.max_score)}"
         official = unit.get(official_column(indicator))
@@ -187,7 +183,7 @@ def flag_sentence(check, tolerance: float) -> str:
 
 def method_note(tolerance: float) -> str:
     """How computed points are obtained, from the catalogue's rules."""
-    rules = "; ".join(f"{indicator.label.lower()}: {indicator.rule}" + (
+    rules = "; ".join(f"{indicator.label}: {indicator.rule}" + (
         f" ({indicator.caveat})" if indicator.caveat else "") for indicator in SCORED.values())
     return (f"Điểm công bố: {SOURCE}; tổng điểm tối đa {fmt.number(TOTAL_MAX)}. Điểm tính từ dữ liệu hồ sơ theo "
             f"công thức của Bộ chỉ số: {rules}. Chênh lệch giữa hai điểm lớn hơn {fmt.number(tolerance, 2)} "
@@ -225,7 +221,7 @@ def province_section(figures: Figures766) -> Section:
     rows = [[fmt.rank(r["official_total_rank"], r["official_total_rank_of"]), r["name"], r["official_total"],
              *(r[f"official_{key}"] for key in GROUPS), *(r[i.score_name] for i in SCORED.values())]
             for _, r in ranked.iterrows()]
-    rows = [[None if pd.isna(value) else value for value in row] for row in rows]
+    rows = [list(plain(pd.Series(row)).values()) for row in rows]
     blocks.append(Table("s766_units", "Điểm Bộ chỉ số 766 của các cơ quan, đơn vị", PROVINCE_COLUMNS, rows,
                         note=f"Điểm công bố: {SOURCE}. Xếp hạng trong các cơ quan, đơn vị cùng nhóm."))
     checks = figures.checks()
