@@ -254,7 +254,8 @@ def test_official_766_scores_from_xlsx_under_a_title_row(tmp_path, registry):
     sheet = book.active
     sheet.append(["Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp"])
     sheet.append(["Kỳ đánh giá", "Tên đơn vị", "Nhóm chỉ số", "Mã chỉ số", "Điểm đạt"])
-    sheet.append(["Quý I/2024", "Sở Tài nguyên và Môi trường", "Mức độ hài lòng", "DOSSIER_RECEIVING_SATISFACTION", 4.5])
+    sheet.append(["Quý I/2024", "Sở Tài nguyên và Môi trường", "Mức độ hài lòng", "DOSSIER_RECEIVING_SATISFACTION",
+                  4.5])
     sheet.append(["Quý I/2024", "Sở Tài nguyên và Môi trường", "Tiến độ giải quyết", None, 18.02])
     book.save(tmp_path / "diem.xlsx")
     frame = read_table(tmp_path / "diem.xlsx", registry).frame

@@ -170,6 +170,36 @@ def test_official_scores_of_a_period_without_any():
     assert official_scores(official_rows(OFFICIAL), "2021-Q1").empty
 
 
+# --- the report sections ----------------------------------------------------------------------------------
+def figures(registry, rows=OFFICIAL):
+    from parreport.reports.s766 import Figures766
+    return Figures766(Q1_2020, scorecard_766(fixture_card(registry), official_rows(rows), Q1_2020), official_rows(rows))
+
+
+def test_province_section_ranks_units_and_lists_the_disagreement(registry):
+    from parreport.reports.s766 import province_section
+    section = province_section(figures(registry))
+    kpis, table, points = section.blocks[0], section.blocks[1], section.blocks[2]
+    # Only STNMT has all six groups: the province average total is its 90,70; 1 of 3 units.
+    assert [k.value for k in kpis.items] == ["90,70/100 điểm", "1/3"]
+    assert [row[:3] for row in table.rows] == [["1/1", "Sở Tài nguyên và Môi trường", 90.7],
+                                               [None, "Sở Ngoại vụ", None], [None, "Sở Tư pháp", None]]
+    assert table.rows[1][4] == 18.5                                # "007" tiến độ, official
+    assert len(points.items) == 1 and points.items[0].startswith("Sở Tài nguyên và Môi trường — ⚠ Chênh lệch:")
+
+
+def test_unit_section_without_official_scores_says_so(registry):
+    from parreport.reports.s766 import unit_section
+    later = [(("2021-Q1",) + row[1:]) for row in OFFICIAL]         # scores of another quarter only
+    section = unit_section(figures(registry, later), "STNMT", "Sở TN&MT", DEFAULT_TARGETS)
+    assert section.blocks[0].notice and "Chưa có điểm công bố của Bộ chỉ số 766 quý I năm 2020" in \
+        section.blocks[0].texts[0]
+    sentences = section.blocks[2].texts
+    assert sentences[0] == ("Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn và trong hạn (tính từ dữ liệu hồ sơ): "
+                            "tỷ lệ 96,00% → 19,20/20 điểm; chưa có điểm công bố của chỉ tiêu.")
+    assert not any(getattr(block, "notice", False) for block in section.blocks[1:])   # nothing to flag
+
+
 # --- the check-766 command -------------------------------------------------------------------------------
 PARREPORT = str(Path(sys.executable).with_name("parreport"))
 

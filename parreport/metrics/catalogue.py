@@ -165,7 +165,8 @@ INDICATORS: dict[str, Indicator] = {indicator.name: indicator for indicator in (
               "Tỷ lệ hồ sơ số hóa có kết nối chia sẻ dữ liệu phục vụ tái sử dụng", 4),
     _official("CITIZEN_DATA_CONNECTED_DOSSIER", "so_hoa", "Tỷ lệ hồ sơ TTHC có sử dụng thông tin dữ liệu dân cư", 2),
     _official("CITIZEN_DATA_CONNECTED_FORMALITY", "so_hoa", "Tỷ lệ TTHC triển khai kết nối chia sẻ dữ liệu dân cư", 2),
-    _official("ELECTRONIC_CERTIFIED_COPY", "so_hoa", "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính", 2),
+    _official("ELECTRONIC_CERTIFIED_COPY", "so_hoa",
+              "Tỷ lệ cung cấp dịch vụ chứng thực bản sao điện tử từ bản chính", 2),
     _official("PETITION_PROCESSING_ON_TIME", "hai_long", "Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn", 6),
     _official("PETITION_HANDLING_SATISFACTION", "hai_long", "Tỷ lệ hài lòng trong xử lý phản ánh, kiến nghị", 6),
 )}

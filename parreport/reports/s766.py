@@ -26,6 +26,7 @@ from parreport.store import Store
 KEY = "s766"
 TITLE = "Chỉ số phục vụ người dân, doanh nghiệp (Bộ chỉ số 766)"
 COMPUTED_MARK = "(tính từ dữ liệu hồ sơ)"
+FLAG = "⚠ Chênh lệch:"  # opens every disagreement beyond the tolerance
 SOURCE = "Cổng Dịch vụ công quốc gia (Bộ chỉ số 766, Quyết định 766/QĐ-TTg)"
 # Rates the section lists beside the 766 scores: the computable 766 indicators and the apology rate.
 RATES = [name for name, indicator in COMPUTED.items() if indicator.group] + ["apology_rate"]
@@ -83,7 +84,7 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
     inside = [name for name in RATES if name not in OUTSIDE]
     blocks.append(Points(attention_points(unit, targets, inside),
-                         empty="Các chỉ tiêu của Bộ chỉ số 766 tính được từ dữ liệu hồ sơ đều đạt mục tiêu."))
+                         empty="Không có chỉ tiêu nào của Bộ chỉ số 766 tính được từ dữ liệu hồ sơ thấp hơn mục tiêu."))
     blocks.append(Note(method_note(figures.tolerance)))
     return Section(KEY, TITLE, blocks)
 
@@ -176,7 +177,7 @@ def cross_check_sentences(unit: dict, checks: pd.DataFrame) -> list[str]:
 def flag_sentence(check, tolerance: float) -> str:
     """A disagreement beyond the tolerance, with both numbers and its likely cause."""
     maximum = check.max_score
-    return (f"Chênh lệch: {check.label} tính từ dữ liệu hồ sơ đạt {fmt.score(check.computed, maximum)}, điểm "
+    return (f"{FLAG} {check.label} tính từ dữ liệu hồ sơ đạt {fmt.score(check.computed, maximum)}, điểm "
             f"công bố {fmt.score(check.official, maximum)} (chênh {fmt.number(abs(check.difference), 2)} điểm, "
             f"vượt ngưỡng {fmt.number(tolerance, 2)} điểm). Nguyên nhân có thể: {check.cause}.")
 
@@ -218,7 +219,8 @@ def province_section(figures: Figures766) -> Section:
             Kpi(f"{with_total}/{len(units)}", "Cơ quan, đơn vị có đủ điểm công bố"),
         ]))
     ranked = units.sort_values(["official_total", "name"], ascending=[False, True], na_position="last")
-    rows = [[fmt.rank(r["official_total_rank"], r["official_total_rank_of"]), r["name"], r["official_total"],
+    rows = [[None if pd.isna(r["official_total_rank"]) else
+             fmt.rank(r["official_total_rank"], r["official_total_rank_of"]), r["name"], r["official_total"],
              *(r[f"official_{key}"] for key in GROUPS), *(r[i.score_name] for i in SCORED.values())]
             for _, r in ranked.iterrows()]
     rows = [list(plain(pd.Series(row)).values()) for row in rows]
