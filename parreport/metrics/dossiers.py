@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -10,7 +11,9 @@ from parreport.metrics.definitions import COUNTS, PROVINCE, PROVINCE_LABEL, TOTA
 from parreport.metrics.rates import add_changes, add_ranks, add_rates, sum_counts
 from parreport.periods import Period
 from parreport.registry import Registry
-from parreport.store import Store
+
+if TYPE_CHECKING:  # the store imports ingest, which reads the catalogue of this package
+    from parreport.store import Store
 
 
 @dataclass
