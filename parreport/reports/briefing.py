@@ -14,6 +14,7 @@ import pandas as pd
 from parreport import charts, fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
+from parreport.metrics.shared import periods_read
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
@@ -214,6 +215,7 @@ def load_briefing(
     targets = check_targets(targets or {})
     with open_store(data, registry) as store:
         dossiers = DossierData.from_store(store, registry)
+        dossiers.prefetch(periods_read([period]))
         sample_data = store.sample_data
     card = scorecard(dossiers, period).set_index("department")
     if unit.code not in card.index:
