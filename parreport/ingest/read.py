@@ -10,6 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from parreport.errors import InputError
@@ -105,15 +106,27 @@ def _read_excel(path: Path) -> RawTable:
 
 
 def _read_parquet(path: Path) -> RawTable:
-    frame = pd.read_parquet(path)
-    cells = frame.astype(object).where(frame.notna(), None)
-    cells.columns = range(len(cells.columns))
-    return RawTable([str(c) for c in frame.columns], cells, pd.Series(range(2, 2 + len(cells))))
+    frame = pd.read_parquet(path)  # typed columns stay typed: the parsers read them as they are
+    headers = [str(c) for c in frame.columns]
+    frame.columns = range(len(frame.columns))
+    return RawTable(headers, frame, pd.Series(range(2, 2 + len(frame))))
 
 
 def _without_blank_rows(headers: list[str], cells: pd.DataFrame, rows: pd.Series) -> RawTable:
-    cells = cells.astype(object).where(cells.notna(), None)
-    blank = pd.concat([col.isna() | col.astype("string").str.strip().eq("") for _, col in cells.items()],
-                      axis=1).all(axis=1) if len(cells.columns) else pd.Series(True, index=cells.index)
+    cells = cells.astype(object)
+    blank = np.ones(len(cells), dtype=bool)
+    for position, (_, column) in enumerate(cells.items()):
+        missing = column.isna()
+        if missing.any():
+            cells.isetitem(position, column.where(~missing, None))
+        blank &= _blank(column)
+    blank = pd.Series(blank, index=cells.index)
     cells.columns = range(len(cells.columns))
     return RawTable(headers, cells[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True))
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Which cells are empty or spaces only (each distinct value looked at once)."""
+    codes, distinct = pd.factorize(column)
+    blank = pd.Series(distinct, dtype="string").str.strip().eq("").to_numpy(dtype=bool, na_value=True)
+    return np.where(codes < 0, True, blank[codes]) if len(distinct) else np.ones(len(column), dtype=bool)
