@@ -55,7 +55,7 @@ def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Serie
         return values.astype("datetime64[us]"), pd.Series(False, index=values.index)
     if pd.api.types.infer_dtype(values, skipna=True) not in _ONE_KIND:
         return _parse_cells(values, column)
-    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
     parsed, bad = _parse_cells(pd.Series([*distinct, None], dtype=object), column)
     rows = np.where(codes < 0, len(distinct), codes)
     return (parsed.iloc[rows].set_axis(values.index), bad.iloc[rows].set_axis(values.index))
