@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.metrics.counts import from_records
 from parreport.metrics.counts_sql import records_counts
-from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts
+from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts, slice_digests
 from parreport.periods import Period
 from parreport.store import Store
 from tests.conftest import records_frame
@@ -122,3 +122,27 @@ def test_a_store_in_memory_is_counted_without_a_folder(registry, tmp_path):
         assert precompute_counts(store, [Period.parse("2020-Q1")]) is None
         counted = SharedCounts(store).get([Period.parse("2020-Q1")])[Period.parse("2020-Q1")]
     assert counted["resolved_on_time"].tolist() == [1]
+
+
+def digests(rows: list[dict], registry) -> dict[str, str]:
+    data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]),
+                                   registry)
+    return slice_digests(data, Period.parse("2020-Q1"), ["STNMT", "STP", PROVINCE])
+
+
+def test_a_report_slice_changes_only_with_what_the_report_reads(registry):
+    # Two STNMT dossiers in Đất đai (one early, one late) and one STP dossier on time, all in Q1 2020.
+    early = {"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-10"}
+    late = {"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-22"}
+    stp = {"department": "STP", "field": "Công chứng", "received_at": "2020-02-03", "due_at": "2020-02-10",
+           "completed_at": "2020-02-10"}
+    before = digests([early, late, stp], registry)
+    assert digests([early, late, stp], registry) == before  # same data, same digests
+    # Correcting the field of STNMT's early dossier (Đất đai → Môi trường) changes STNMT's Biểu 06 rows
+    # only: unit totals, ranks and province totals stay, so STP's briefing is not rebuilt; the province's is.
+    moved = digests([{**early, "field": "Môi trường"}, late, stp], registry)
+    assert moved["STNMT"] != before["STNMT"] and moved[PROVINCE] != before[PROVINCE]
+    assert moved["STP"] == before["STP"]
+    # A third STNMT dossier changes the province totals that STP's briefing compares itself with.
+    added = digests([early, late, early, stp], registry)
+    assert all(added[unit] != before[unit] for unit in before)

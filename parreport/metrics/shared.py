@@ -15,13 +15,20 @@ import shutil
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from parreport.metrics import counts, counts_sql
+from parreport.metrics.definitions import PROVINCE
+from parreport.metrics.rates import add_ranks
 from parreport.paths import cache_dir
 from parreport.periods import Period
 from parreport.store import Store
+
+if TYPE_CHECKING:
+    from parreport.metrics.dossiers import DossierData
 
 TREND_PERIODS = 8  # periods in a briefing's trend chart, the current one included
 _CODE = [Path(counts.__file__), Path(counts_sql.__file__)]
@@ -110,3 +117,28 @@ def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts as nullable integers, whatever Parquet or an empty concatenation made of them."""
     present = [c for c in frame.columns if c not in ("period", *counts.KEYS, "source")]
     return frame.astype({column: "Int64" for column in present})
+
+
+def slice_digests(data: "DossierData", period: Period, departments: Iterable[str]) -> dict[str, str]:
+    """A digest of every count each report of ``departments`` for ``period`` reads (``PROVINCE``: a
+    report of the whole province, which reads every unit). A unit's report reads, for each period of
+    :func:`periods_read`, its own rows per field, its totals with their ranks in its group, and the
+    province totals: a correction that moves none of these leaves its digest, and the report, as they are.
+    """
+    digests = {department: hashlib.sha256() for department in departments}
+    for each in periods_read([period]):
+        fields, units = data.unit_fields(each), add_ranks(data.units(each))
+        field_rows, unit_rows = _row_hashes(fields), _row_hashes(units)
+        for department, digest in digests.items():
+            digest.update(f"{each.convention}:{each.code}".encode())
+            if department == PROVINCE:
+                digest.update(field_rows.tobytes() + unit_rows.tobytes())
+            else:
+                digest.update(field_rows[fields["department"].eq(department).to_numpy(bool)].tobytes())
+                digest.update(unit_rows[units["department"].isin([department, PROVINCE]).to_numpy(bool)].tobytes())
+    return {department: digest.hexdigest() for department, digest in digests.items()}
+
+
+def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash per row of ``frame`` (its values, not its index)."""
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
