@@ -65,6 +65,13 @@ class DossierData:
         self.prefetch([period])
         return self._cache[period]
 
+    def has_data(self, period: Period, department: str) -> bool:
+        """Whether the data says anything about the unit's dossiers in ``period``: a record received by its
+        end and not completed before its start, or Biểu 06 rows covering it. Without either, the unit's
+        counts for the period are unknown — not zero."""
+        rows = self.unit_fields(period)
+        return bool(rows.loc[rows["department"] == department, "source"].notna().any())
+
     def units(self, period: Period) -> pd.DataFrame:
         """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts and rates."""
         self.prefetch([period])
@@ -94,12 +101,13 @@ class DossierData:
 
 
 def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Period) -> pd.DataFrame:
-    """Add zero rows for the registry fields of each active unit that had no dossier."""
+    """Add zero rows for the registry fields of each active unit that had no dossier; a unit the data says
+    nothing about in the period gets them with source ``None`` (see :meth:`DossierData.has_data`)."""
     known = set(zip(frame["department"], frame["field"])) if not frame.empty else set()
     sources = dict(zip(frame["department"], frame["source"])) if not frame.empty else {}
     missing = [
         {"period": period.code, "department": dept.code, "field": name,
-         "source": sources.get(dept.code, "records")}
+         "source": sources.get(dept.code)}
         for dept in registry if dept.active_in(period)
         for name in dept.fields if (dept.code, name) not in known
     ]
