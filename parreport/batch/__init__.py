@@ -8,6 +8,7 @@ from parreport.batch.plan import Job, plan
 from parreport.batch.publish import write_index, write_manifest
 from parreport.batch.runner import JobResult, run_jobs
 from parreport.batch.spec import DEFAULT_SPEC, BatchSpec
+from parreport.metrics.shared import precompute_counts
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
 from parreport.sources import STORE_SUFFIX, demo_store, ingest_files, open_store
@@ -25,6 +26,7 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
     source = _stage(data or spec.data, out, registry) if (data or spec.data) else str(demo_store(registry_path))
     with open_store(source, registry) as store:
         jobs = plan(spec, registry, store, source, out, departments, periods)
+        precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
         data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
     results = run_jobs(jobs, spec.formats, workers=workers, progress=progress)
     spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
