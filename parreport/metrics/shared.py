@@ -126,6 +126,7 @@ def slice_digests(data: "DossierData", period: Period, departments: Iterable[str
     province totals: a correction that moves none of these leaves its digest, and the report, as they are.
     """
     digests = {department: hashlib.sha256() for department in departments}
+    data.prefetch(periods_read([period]))
     for each in periods_read([period]):
         fields, units = data.unit_fields(each), add_ranks(data.units(each))
         field_rows, unit_rows = _row_hashes(fields), _row_hashes(units)
