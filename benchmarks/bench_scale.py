@@ -29,7 +29,7 @@ def ingest_and_count(inputs: Path, store_path: Path, profile: bool, queue: multi
         from pyinstrument import Profiler
         profiler = Profiler()
         profiler.start()
-    from parreport.batch.plan import latest_quarter  # imports papermill too: outside the timed steps
+    from parreport.reports.kinds import latest_quarter
     from parreport.metrics import DossierData, scorecard
     from parreport.metrics.shared import periods_read, precompute_counts
     from parreport.paths import DEFAULT_REGISTRY
