@@ -56,6 +56,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=1, help="briefings produced in parallel")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--force", action="store_true",
+                     help="rebuild every report, even those whose inputs are unchanged since the last run")
     run.set_defaults(command=_run)
 
     check = commands.add_parser("check-766", help="list where official 766 scores and scores computed from "
@@ -111,6 +113,7 @@ def _run(args: argparse.Namespace) -> int:
         spec.check("command line")
     results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
+                              force=args.force,
                               registry_path=args.registry)
     failed = [r for r in results if r.status != "ok"]
     print(f"{len(results) - len(failed)} reports written to {args.out}/ (index: {args.out / 'index.html'})")

@@ -94,7 +94,8 @@ def fixture_card(registry) -> pd.DataFrame:
             + [{"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-22"}]
             + [{"department": "STP", "field": "Công chứng", "received_at": "2020-02-03", "due_at": "2020-02-10",
                 "completed_at": "2020-02-10 15:00"}] * 10)
-    data = DossierData(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]), registry)
+    data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]),
+                                   registry)
     return scorecard(data, Q1_2020)
 
 

@@ -53,6 +53,8 @@ class JobResult:
     seconds: dict[str, float] = field(default_factory=dict)
     headline: dict = field(default_factory=dict)
     error: str | None = None
+    key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
+    reused: bool = False  # the files of an earlier run with the same key were kept
 
     def to_dict(self) -> dict:
         return asdict(self)

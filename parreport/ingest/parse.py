@@ -49,7 +49,26 @@ def _empty(values: pd.Series) -> pd.Series:
 
 
 def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    """The typed values and a mask of cells that could not be read (empty cells are not errors here)."""
+    """The typed values and a mask of cells that could not be read (empty cells are not errors here).
+
+    A column of one kind of value (all text, all numbers, all dates …) is parsed once per distinct value
+    and the result spread back over its rows: exports repeat the same few flags, units and days a million
+    times. A column mixing kinds (True next to 1) is parsed cell by cell, so they are never confused.
+    """
+    if values.dtype.kind == "M" and column.type == DATETIME:  # Parquet timestamps: nothing to read
+        return values.astype("datetime64[us]"), pd.Series(False, index=values.index)
+    if pd.api.types.infer_dtype(values, skipna=True) not in _ONE_KIND:
+        return _parse_cells(values, column)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    parsed, bad = _parse_cells(pd.Series([*distinct, None], dtype=object), column)
+    rows = np.where(codes < 0, len(distinct), codes)
+    return (parsed.iloc[rows].set_axis(values.index), bad.iloc[rows].set_axis(values.index))
+
+
+_ONE_KIND = ("string", "empty", "boolean", "integer", "floating", "datetime", "datetime64", "date")
+
+
+def _parse_cells(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     parser = {TEXT: _text, DATETIME: _datetimes, BOOL: _bools, INT: _ints, FLOAT: _floats,
               CHANNEL: _channels, PERIOD: _names(period_code), GROUP_766: _names(group_key),
               INDICATOR_766: _names(indicator_key)}[column.type]

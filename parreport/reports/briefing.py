@@ -15,6 +15,7 @@ from parreport import charts, fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
+from parreport.metrics.shared import periods_read
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
 from parreport.periods import Period
@@ -213,7 +214,9 @@ def load_inputs(period: str | Period, data: str | Path | None = None, targets: d
     period = Period.parse(period, convention)
     targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
     with open_store(data, registry) as store:
-        return Inputs(registry, period, targets, DossierData.from_store(store, registry),
+        dossiers = DossierData.from_store(store, registry)
+        dossiers.prefetch(periods_read([period]))
+        return Inputs(registry, period, targets, dossiers,
                       ParData.from_store(store, registry) if period.kind == "Y" else None,
                       store.table("scores_766"), store.sample_data)
 
