@@ -14,7 +14,7 @@ class ConfigError(ParreportError):
 
 
 class InputError(ParreportError):
-    """A data file cannot be read as the contract (DATA.md) requires.
+    """A data file cannot be read as the contract (docs/data.md §2) requires.
 
     ``row`` is the row a person sees in a spreadsheet or text editor: the header is row 1,
     the first data row is row 2.

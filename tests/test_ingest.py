@@ -1,5 +1,5 @@
 """Ingest: every supported encoding and format, Vietnamese headers and values, and a clear message
-(file, row, column, expected, found) for every kind of bad input DATA.md §2 rules out."""
+(file, row, column, expected, found) for every kind of bad input docs/data.md §2 rules out."""
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,4 @@
-"""Dossier metrics (DATA.md §3) on hand-built records; every expected figure is worked out in comments."""
+"""Dossier metrics (docs/data.md §3) on hand-built records; every expected figure is worked out in comments."""
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,4 @@
-"""Property tests: the identities of DATA.md §3 hold for any records and any period."""
+"""Property tests: the identities of docs/data.md §3 hold for any records and any period."""
 from __future__ import annotations
 
 from datetime import date, timedelta

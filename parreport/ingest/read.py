@@ -101,7 +101,7 @@ def _read_excel(path: Path) -> RawTable:
             cells = sheet.iloc[start + 1:].reset_index(drop=True)
             rows = pd.Series(range(start + 2, start + 2 + len(cells)))
             return _without_blank_rows(headers, cells, rows)
-    raise InputError(path, "no sheet has a recognisable header row", expected="column names such as those in DATA.md §2")
+    raise InputError(path, "no sheet has a recognisable header row", expected="column names such as those in docs/data.md §2")
 
 
 def _read_parquet(path: Path) -> RawTable:

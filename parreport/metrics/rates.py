@@ -17,7 +17,7 @@ def sum_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add every rate of DATA.md §3 (a ratio, NA where there is nothing to divide by) and the 766 scores."""
+    """Add every rate of docs/data.md §3 (a ratio, NA where there is nothing to divide by) and the 766 scores."""
     out = frame.copy()
     for rate in RATES.values():
         numerator = rate.numerator(out).astype("Float64")
