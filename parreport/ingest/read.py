@@ -106,9 +106,29 @@ def _read_excel(path: Path) -> RawTable:
 
 def _read_parquet(path: Path) -> RawTable:
     frame = pd.read_parquet(path)
+    rows = pd.Series(range(2, 2 + len(frame)))
     cells = frame.astype(object).where(frame.notna(), None)
     cells.columns = range(len(cells.columns))
-    return RawTable([str(c) for c in frame.columns], cells, pd.Series(range(2, 2 + len(cells))))
+    for position, header in enumerate(frame.columns):
+        if frame[header].dtype == object:  # binary or nested Parquet columns; strings have their own dtype
+            cells[position] = _scalars(path, cells[position], rows, str(header))
+    return RawTable([str(c) for c in frame.columns], cells, rows)
+
+
+def _scalars(path: Path, values: pd.Series, rows: pd.Series, header: str) -> pd.Series:
+    """A Parquet column's cells as single values: binary cells as UTF-8 text; lists and records refused."""
+    def one(value: object, row: int) -> object:
+        if isinstance(value, (bytes, bytearray)):
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(path, "cannot decode the text", row=row, column=header, expected="UTF-8 text",
+                                 found=bytes(value)) from None
+        if value is not None and not pd.api.types.is_scalar(value):
+            raise InputError(path, "a list or record where a single value belongs", row=row, column=header,
+                             expected="one value per cell", found=str(value))
+        return value
+    return pd.Series([one(value, row) for value, row in zip(values, rows)], index=values.index, dtype=object)
 
 
 def _without_blank_rows(headers: list[str], cells: pd.DataFrame, rows: pd.Series) -> RawTable:
