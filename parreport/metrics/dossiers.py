@@ -18,13 +18,14 @@ class DossierData:
     """The dossier inputs of a province: records (latest version of each dossier) and Biểu 06 rows.
 
     A unit with records is counted from its records; a unit without any is counted from its Biểu 06 rows.
-    Results are cached per period, so a briefing can ask for many views cheaply.
+    A unit with neither in a period has **no data** there (docs/data.md §3.4): its counts are unknown
+    (NA), never zeros. Results are cached per period, so a briefing can ask for many views cheaply.
     """
 
     records: pd.DataFrame
     bieu06: pd.DataFrame
     registry: Registry
-    _cache: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _cache: dict[str, tuple[pd.DataFrame, frozenset[str]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_store(cls, store: Store, registry: Registry) -> "DossierData":
@@ -32,28 +33,40 @@ class DossierData:
         return cls(store.table("dossiers"), store.table("counts"), registry)
 
     def unit_fields(self, period: Period) -> pd.DataFrame:
-        """Counts per unit × field (registry fields without dossiers included as zeros)."""
+        """Counts per unit × field, for the units with data in ``period`` (their registry fields without
+        dossiers included as zeros)."""
+        return self._counted(period)[0]
+
+    def has_data(self, code: str, period: Period) -> bool:
+        """Whether ``code`` has dossier records in scope of ``period`` or Biểu 06 rows covering it."""
+        return code in self._counted(period)[1]
+
+    def _counted(self, period: Period) -> tuple[pd.DataFrame, frozenset[str]]:
         if period.code not in self._cache:
-            self._cache[period.code] = self._count(period)
+            with_records = set(self.records["department"].unique())
+            summary_only = self.bieu06[~self.bieu06["department"].isin(with_records)]
+            parts = [count.from_records(self.records, period), count.from_bieu06(summary_only, period)]
+            frame = pd.concat([part for part in parts if not part.empty] or parts[:1], ignore_index=True)
+            with_data = frozenset(frame["department"])
+            self._cache[period.code] = (_with_registry_fields(frame, self.registry, period, with_data), with_data)
         return self._cache[period.code]
 
-    def _count(self, period: Period) -> pd.DataFrame:
-        with_records = set(self.records["department"].unique())
-        summary_only = self.bieu06[~self.bieu06["department"].isin(with_records)]
-        parts = [count.from_records(self.records, period), count.from_bieu06(summary_only, period)]
-        frame = pd.concat([part for part in parts if not part.empty] or parts[:1], ignore_index=True)
-        return _with_registry_fields(frame, self.registry, period)
-
     def units(self, period: Period) -> pd.DataFrame:
-        """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts and rates."""
+        """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts, rates and
+        ``has_data``. A unit without data has unknown (NA) counts and rates; the province sums the units
+        with data (and has none itself when no unit has any)."""
         by_field = self.unit_fields(period)
         units = sum_counts(by_field, ["department"])
         active = pd.DataFrame({"department": self.registry.codes(period)})
         units = active.merge(units, on="department", how="left")
-        no_data = ~units["department"].isin(by_field["department"])
-        units.loc[no_data, list(COUNTS)] = 0
-        province = sum_counts(units.assign(scope=PROVINCE), ["scope"]).rename(columns={"scope": "department"})
+        units["has_data"] = units["department"].map(lambda code: self.has_data(code, period))
+        with_data = units[units["has_data"]]
+        province = sum_counts(with_data.assign(scope=PROVINCE), ["scope"]).rename(columns={"scope": "department"})
+        if province.empty:
+            province = pd.DataFrame({"department": [PROVINCE]})
+        province["has_data"] = not with_data.empty
         frame = pd.concat([units, province], ignore_index=True)
+        frame[list(COUNTS)] = frame[list(COUNTS)].astype("Int64")
         frame.insert(0, "period", period.code)
         names = {d.code: d.name for d in self.registry} | {PROVINCE: PROVINCE_LABEL}
         groups = {d.code: d.group for d in self.registry} | {PROVINCE: PROVINCE}
@@ -62,14 +75,14 @@ class DossierData:
         return add_rates(frame)
 
 
-def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Period) -> pd.DataFrame:
-    """Add zero rows for the registry fields of each active unit that had no dossier."""
+def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Period,
+                          with_data: frozenset[str]) -> pd.DataFrame:
+    """Add zero rows for the registry fields without dossiers of each active unit that has data."""
     known = set(zip(frame["department"], frame["field"])) if not frame.empty else set()
     sources = dict(zip(frame["department"], frame["source"])) if not frame.empty else {}
     missing = [
-        {"period": period.code, "department": dept.code, "field": name,
-         "source": sources.get(dept.code, "records")}
-        for dept in registry if dept.active_in(period)
+        {"period": period.code, "department": dept.code, "field": name, "source": sources[dept.code]}
+        for dept in registry if dept.active_in(period) and dept.code in with_data
         for name in dept.fields if (dept.code, name) not in known
     ]
     if not missing:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from parreport import charts, fmt
-from parreport.errors import ConfigError
+from parreport.errors import ConfigError, NoDataError
 from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY
@@ -215,9 +215,15 @@ def load_briefing(
     with open_store(data, registry) as store:
         dossiers = DossierData.from_store(store, registry)
         sample_data = store.sample_data
+        par_scores = period.kind == "Y" and not store.sql(
+            "SELECT 1 FROM par_index WHERE department = ? AND year = ? LIMIT 1", [unit.code, period.year]).empty
     card = scorecard(dossiers, period).set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
+    if not card.at[unit.code, "has_data"] and not par_scores:
+        raise NoDataError(unit.code, period.code, (
+            f"{unit.code} ({unit.name}) has no data in {period.label_vi}: no dossier record and no Biểu 06 row "
+            "for the period" + (", no PAR Index score for the year" if period.kind == "Y" else "")))
     return Briefing(
         unit=unit, period=period, province=registry.province,
         card=plain(card.loc[unit.code]), province_card=plain(card.loc[PROVINCE]),
