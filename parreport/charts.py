@@ -8,7 +8,10 @@ and nothing leaks between charts.
 from __future__ import annotations
 
 import io
+import textwrap
 
+import matplotlib
+import numpy as np
 import pandas as pd
 from matplotlib import rc_context
 from matplotlib.figure import Figure
@@ -176,3 +179,92 @@ def channel_mix(frame: pd.DataFrame) -> Chart:
     listed = "; ".join(f"{row.channel_label} {fmt.number(row.count)} ({fmt.percent(row.count / total, digits=1)})"
                        for row in data.itertuples())
     return finish(fig, title, f"{title}, tổng số {fmt.number(total)} hồ sơ: {listed}.")
+
+
+def _wrapped(label: str, width: int = 34) -> str:
+    return "\n".join(textwrap.wrap(label, width)) or label
+
+
+def par_areas(frame: pd.DataFrame, unit_label: str, average_label: str) -> Chart:
+    """PAR Index areas (columns area, pct, average_pct): the unit's % of each area's maximum against the
+    average of the units ranked with it (horizontal bars, first area on top)."""
+    title = "Tỷ lệ điểm đạt được theo lĩnh vực Chỉ số CCHC"
+    data = frame.iloc[::-1].reset_index(drop=True)
+    with rc_context(HOUSE_STYLE):
+        fig, axes = new_figure(0.9 + 0.42 * len(data))
+        positions = pd.RangeIndex(len(data))
+        unit = data["pct"].astype("float64").fillna(0)
+        average = data["average_pct"].astype("float64").fillna(0)
+        axes.barh(positions + 0.19, unit, height=0.38, color=ACCENT, label=unit_label)
+        axes.barh(positions - 0.19, average, height=0.38, color=PROVINCE_GREY, label=average_label)
+        for y, value in zip(positions, data["pct"]):
+            axes.text(value, y + 0.19, f" {fmt.percent(value, digits=1)}", va="center", fontsize=7.5,
+                      color=ACCENT)
+        axes.set_yticks(list(positions), [_wrapped(area) for area in data["area"]], fontsize=8)
+        axes.set_xlim(0, 1.1)
+        axes.grid(axis="x")
+        axes.grid(axis="y", visible=False)
+        percent_axis(axes.xaxis)
+        axes.set_title(title)
+        fig.legend(loc="outside lower center", ncols=2)
+    listed = "; ".join(f"{row.area} {fmt.percent(row.pct)} (bình quân {fmt.percent(row.average_pct)})"
+                       for row in frame.itertuples())
+    return finish(fig, title, f"{title} của {unit_label} so với {average_label.lower()}: {listed}.")
+
+
+def rank_history(frame: pd.DataFrame, unit_label: str, set_name: str) -> Chart:
+    """The unit's PAR Index rank per year (columns year, rank, rank_of): 1st at the top."""
+    title = "Xếp hạng Chỉ số CCHC qua các năm"
+    data = frame.dropna(subset=["rank"]).reset_index(drop=True)
+    if data.empty:
+        return empty(title, "Chưa có năm nào được xếp hạng")
+    with rc_context(HOUSE_STYLE):
+        fig, axes = new_figure(2.4)
+        positions = range(len(data))
+        ranks = data["rank"].astype("int64")
+        axes.plot(positions, ranks, color=ACCENT, linewidth=2.2, marker="o", markersize=5)
+        for x, rank, total in zip(positions, ranks, data["rank_of"]):
+            axes.annotate(fmt.rank(rank, total), (x, rank), textcoords="offset points", xytext=(0, 7),
+                          ha="center", color=ACCENT, fontweight="bold")
+        worst = int(data["rank_of"].max())
+        axes.set_ylim(worst + 0.5, 0.2)
+        axes.set_yticks(sorted({1, worst, *range(5, worst + 1, 5)}))
+        axes.set_ylabel("Thứ hạng")
+        axes.set_xticks(list(positions), [str(year) for year in data["year"]])
+        axes.set_xlim(-0.5, len(data) - 0.5)
+        axes.set_title(title)
+    listed = "; ".join(f"năm {row.year}: {fmt.rank(row.rank, row.rank_of)}" for row in data.itertuples())
+    return finish(fig, title, f"Thứ hạng Chỉ số CCHC của {unit_label} trong {set_name}: {listed}.")
+
+
+def heat_map(frame: pd.DataFrame, columns: dict[str, str], title: str) -> Chart:
+    """Units × indicators (``frame``: column ``label`` and a ratio column per key of ``columns``, key →
+    header). Each cell shows its value; its colour places it between the lowest (red) and the highest
+    (green) value of its column, so columns on different scales compare. Missing values are grey "–"."""
+    data = frame.reset_index(drop=True)
+    values = data[list(columns)].astype("float64")
+    low, high = values.min(), values.max()
+    spread = (high - low).where(high > low, 1.0)
+    position = (values - low) / spread
+    flat = (high <= low).to_numpy()
+    position.loc[:, flat] = position.loc[:, flat].where(values.loc[:, flat].isna(), 0.5)  # all equal: middle colour
+    with rc_context(HOUSE_STYLE):
+        fig, axes = new_figure(0.8 + 0.27 * len(data))
+        cmap = matplotlib.colormaps["RdYlGn"].with_extremes(bad="#e4e7eb")
+        masked = np.ma.masked_invalid(position.to_numpy(dtype="float64"))
+        axes.imshow(masked, cmap=cmap, vmin=-0.15, vmax=1.15, aspect="auto")
+        for (y, x), value in np.ndenumerate(values.to_numpy()):
+            axes.text(x, y, fmt.percent(value, digits=1), ha="center", va="center", fontsize=7)
+        axes.set_xticks(range(len(columns)), [_wrapped(label, 14) for label in columns.values()], fontsize=7.5)
+        axes.xaxis.tick_top()
+        axes.set_yticks(range(len(data)), data["label"], fontsize=7.5)
+        axes.grid(False)
+        axes.tick_params(length=0)
+        for spine in axes.spines.values():
+            spine.set_visible(False)
+        axes.set_title(title, pad=8)
+    best = "; ".join(f"{label} cao nhất {data['label'][values[key].idxmax()]} ({fmt.percent(values[key].max())})"
+                     for key, label in columns.items() if values[key].notna().any())
+    alt = (f"{title}: {len(data)} đơn vị × {len(columns)} chỉ tiêu, mỗi ô ghi giá trị, màu từ đỏ (thấp nhất cột) "
+           f"đến xanh (cao nhất cột). {best}.")
+    return finish(fig, title, alt)

@@ -1,4 +1,4 @@
-"""The ``parreport`` command: a thin layer over ingest, demo data and the batch runner."""
+"""The parreport command: a thin layer over ingest, demo data and the batch runner."""
 from __future__ import annotations
 
 import argparse
@@ -24,7 +24,9 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="parreport", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="parreport", description="Vietnamese administrative-procedure (TTHC) reports: ingest exports, "
+        "then produce every unit's briefing and the province overview as HTML, PDF, Word and Excel.")
     parser.add_argument("--registry", type=Path, default=DEFAULT_REGISTRY, help="department registry YAML")
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -41,9 +43,14 @@ def _parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="produce briefings for departments × periods")
     run.add_argument("spec", nargs="?", type=Path, default=batch.DEFAULT_SPEC, help="batch spec YAML")
-    run.add_argument("--department", action="append", help="unit code (repeatable); default: the spec's")
+    run.add_argument("--report", action="append", metavar="KIND",
+                     help="report kind (repeatable): briefing, annual, overview…; default: the spec's")
+    run.add_argument("--department", action="append",
+                     help="unit code (repeatable; TOAN_TINH = the province overview); default: the spec's")
     run.add_argument("--period", action="append", help="period code (repeatable); default: the spec's")
     run.add_argument("--data", help="store (.duckdb), export file or folder; default: the demo data")
+    run.add_argument("--format", action="append", metavar="FORMAT",
+                     help="output format (repeatable): html, pdf…; default: the spec's")
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=1, help="briefings produced in parallel")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -86,11 +93,16 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ParreportError("--workers must be at least 1")
     spec = batch.BatchSpec.load(args.spec)
+    if args.report or args.format:
+        spec.reports = args.report or spec.reports
+        spec.formats = args.format or spec.formats
+        spec.notebook = None if args.report else spec.notebook
+        spec.check("command line")
     results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
                               registry_path=args.registry)
     failed = [r for r in results if r.status != "ok"]
-    print(f"{len(results) - len(failed)} briefings written to {args.out}/ (index: {args.out / 'index.html'})")
+    print(f"{len(results) - len(failed)} reports written to {args.out}/ (index: {args.out / 'index.html'})")
     for result in failed:
         print(f"FAILED {result.period}/{result.department}: {result.error}", file=sys.stderr)
     return 1 if failed else 0

@@ -9,7 +9,7 @@ import unicodedata
 from datetime import date, datetime
 from numbers import Real
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 import pandas as pd
 
@@ -51,14 +51,16 @@ def pp_change(delta: Real | None, digits: int = 2) -> str:
     return f"{word} {_decimal(abs(points), digits)} điểm phần trăm"
 
 
-def count_change(delta: Real | None, unit: str = "hồ sơ") -> str:
-    """A change of a count: ``123`` → ``tăng 123 hồ sơ``; ``-5`` → ``giảm 5 hồ sơ``."""
+def count_change(delta: Real | None, unit: str = "hồ sơ", digits: int = 0) -> str:
+    """A change of a count or of points: ``123`` → ``tăng 123 hồ sơ``; ``-5`` → ``giảm 5 hồ sơ``;
+    ``2.01, "điểm", 2`` → ``tăng 2,01 điểm``."""
     if _is_missing(delta):
         return MISSING
+    delta = round(float(delta), digits)
     if delta == 0:
         return "không đổi"
     word = "tăng" if delta > 0 else "giảm"
-    return f"{word} {number(abs(delta))} {unit}".rstrip()
+    return f"{word} {number(abs(delta), digits)} {unit}".rstrip()
 
 
 def rank(position: int | None, total: int | None) -> str:
@@ -89,6 +91,11 @@ def written(value: object, format: str = "number") -> str:
 def day(value: date | datetime) -> str:
     """A date as written in Vietnamese documents: ``30/06/2023``."""
     return format_date(value, "dd/MM/yyyy", locale=LOCALE)
+
+
+def moment(value: datetime) -> str:
+    """A date and time as Vietnamese readers write them: ``26/11/2026 15:42``."""
+    return format_datetime(value, "dd/MM/yyyy HH:mm", locale=LOCALE)
 
 
 def nfc(text: str) -> str:

@@ -40,6 +40,20 @@ class Department:
         return starts_ok and ends_ok
 
 
+# How a sentence names the units a unit is ranked among ("xếp hạng 3/18 trong các sở, ban, ngành").
+GROUP_SETS = {
+    "so_nganh": "các sở, ban, ngành",
+    "cap_huyen": "các huyện, thị xã, thành phố",
+    "cap_xa": "các xã, phường, thị trấn",
+}
+DEFAULT_GROUP_SET = "các cơ quan, đơn vị cùng nhóm"
+
+
+def group_set(group: str | None) -> str:
+    """The Vietnamese name of the set of units of ``group``: ``so_nganh`` → "các sở, ban, ngành"."""
+    return GROUP_SETS.get(group or "", DEFAULT_GROUP_SET)
+
+
 @dataclass
 class Registry:
     """All units of one province, looked up by code, name or short name."""

@@ -54,3 +54,25 @@ def records_frame(rows: list[dict]) -> pd.DataFrame:
     for column in ("apology_issued", "digitized", "fee_required", "paid_online", "unsatisfied"):
         frame[column] = frame[column].astype("boolean")
     return frame
+
+
+@pytest.fixture(scope="session")
+def briefing_source(tmp_path_factory):
+    """The briefing notebook executed by papermill for STNMT, quý II năm 2020, on the end-to-end fixture
+    (figures worked out in tests/test_end_to_end.py), as every renderer receives it. Executed once per run."""
+    import nbformat
+    import papermill
+
+    from parreport.paths import NOTEBOOKS_DIR
+    from parreport.render import RenderSource
+    from tests.test_end_to_end import fixture_csv
+
+    root = tmp_path_factory.mktemp("briefing")
+    registry = root / "departments.yaml"
+    registry.write_text(REGISTRY_YAML, encoding="utf-8")
+    executed = root / "briefing.ipynb"
+    papermill.execute_notebook(
+        str(NOTEBOOKS_DIR / "briefing.ipynb"), str(executed), kernel_name="python3", cwd=str(NOTEBOOKS_DIR),
+        progress_bar=False, parameters={"department": "STNMT", "period": "2020-Q2",
+                                        "data": str(fixture_csv(root / "dossiers.csv")), "registry": str(registry)})
+    return RenderSource(nbformat.read(executed, as_version=4), "STNMT quý II năm 2020", root)

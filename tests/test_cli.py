@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from parreport.batch import BatchSpec
-from parreport.batch.plan import check_parameters, plan
+from parreport.batch.plan import notebook_parameters, plan
 from parreport.errors import ConfigError
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.registry import Registry
@@ -65,7 +65,8 @@ def test_run_refuses_a_bad_period(tmp_path, registry_file):
     ("colour: blue\n", "unknown key colour"),
     ("targets: {on_time: 0.98}\n", "unknown target on_time"),
     ("targets: {on_time_rate: 98}\n", "target on_time_rate must be a ratio from 0 to 1"),
-    ("formats: [docx]\n", "unknown format docx"),
+    ("formats: [odt]\n", "unknown format odt"),
+    ("reports: [briefings]\n", "unknown report kind briefings \\(did you mean briefing\\?\\)"),
     ("convention: lunar\n", "convention must be one of"),
 ])
 def test_spec_mistakes_are_named(tmp_path, extra, message):
@@ -100,11 +101,17 @@ def test_a_unit_outside_its_validity_is_refused(tmp_path):
         plan(spec, Registry.load(registry_path), store, "data.duckdb", tmp_path)
 
 
-def test_parameters_the_notebook_does_not_declare_are_refused(tmp_path):
+def test_a_notebook_gets_the_parameters_it_declares_and_must_declare_what_is_set(tmp_path):
     notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
     notebook.cells[0].source = 'department = "STNMT"\nperiod = "2024-Q4"\n'
     path = tmp_path / "old.ipynb"
     nbformat.write(notebook, path)
-    with pytest.raises(ConfigError, match="no parameter convention, data, registry, targets"):
-        check_parameters(path, {"department": "X", "period": "2024", "data": None, "targets": {},
-                                "convention": "calendar", "registry": None})
+    offered = {"department": "X", "period": "2024", "data": None, "targets": {"on_time_rate": 0.9},
+               "convention": "calendar", "registry": None}
+    assert notebook_parameters(path, offered) == {"department": "X", "period": "2024"}   # only what it declares
+    with pytest.raises(ConfigError, match="no parameter targets"):                        # set, but not declared
+        notebook_parameters(path, offered, explicit={"targets"})
+    notebook.cells[0].source = 'period = "2024-Q4"\n'
+    nbformat.write(notebook, path)
+    with pytest.raises(ConfigError, match="no parameter department"):
+        notebook_parameters(path, offered)

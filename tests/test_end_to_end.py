@@ -66,7 +66,8 @@ def batch_run(tmp_path_factory):
         'if (department, period) == ("STP", "2020-Q2"):\n    raise RuntimeError("hỏng có chủ ý")'))
     broken = root / "briefing.ipynb"
     nbformat.write(notebook, broken)
-    spec = BatchSpec(notebook=broken, periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP"])
+    spec = BatchSpec(notebook=broken, periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP"],
+                     formats=["html", "pdf", "docx", "xlsx"])
     spec.check()
     out = root / "reports"
     results = run_batch(spec, out, data=str(data), workers=2, progress=False, registry_path=registry)
@@ -100,6 +101,23 @@ def test_second_quarter_rates_and_change(batch_run):
     assert "Tỷ lệ xin lỗi người dân, tổ chức đối với hồ sơ quá hạn là 45,45% (5/11 hồ sơ)" in html
     # 93,57 % < the 98 % target → an attention point naming the field Môi trường: 60/71 = 84,51 %.
     assert "Môi trường (84,51%, 11 hồ sơ quá hạn)" in html
+
+
+def test_every_format_states_the_same_figures(batch_run):
+    """STNMT 2020-Q1 in Word and Excel: the seed sentence, and the Biểu 06 Tổng row: 15 carried over,
+    1.911 new (every fixture row of the quarter is online), 1.926 received."""
+    import docx
+    import openpyxl
+
+    folder = batch_run[0] / "2020-Q1" / "STNMT"
+    text = " ".join(p.text for p in docx.Document(folder / "briefing.docx").paragraphs)
+    assert "Trong quý I năm 2020, Sở tiếp nhận 1.926 hồ sơ (15 hồ sơ từ kỳ trước chuyển qua" in text
+    sheet = openpyxl.load_workbook(folder / "briefing.xlsx", data_only=True).worksheets[0]
+    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    total = next(row for row in rows if "Tổng" in row)
+    assert 1926 in total and 1911 in total and 15 in total
+    index = (batch_run[0] / "index.html").read_text(encoding="utf-8")
+    assert 'href="2020-Q1/STNMT/briefing.docx">Word</a> · <a href="2020-Q1/STNMT/briefing.xlsx">Excel' in index
 
 
 def test_no_code_in_reports_and_pdf_is_a4_with_page_numbers(batch_run):

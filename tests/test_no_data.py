@@ -56,11 +56,11 @@ def dossiers(inputs) -> DossierData:
 
 
 def test_has_data_follows_records_in_scope_and_covering_bieu06(dossiers):
-    assert [dossiers.has_data(code, Q1) for code in ("STNMT", "STP", "007")] == [True, False, False]
-    assert [dossiers.has_data(code, Q2) for code in ("STNMT", "STP", "007")] == [True, True, False]
+    assert [dossiers.has_data(Q1, code) for code in ("STNMT", "STP", "007")] == [True, False, False]
+    assert [dossiers.has_data(Q2, code) for code in ("STNMT", "STP", "007")] == [True, True, False]
     for period in ("2020-H1", "2020"):  # STP's single quarter does not cover them
-        assert not dossiers.has_data("STP", Period.parse(period))
-    assert not dossiers.has_data("STNMT", Period.parse("2020-Q3"))  # nothing in scope after 8/4
+        assert not dossiers.has_data(Period.parse(period), "STP")
+    assert not dossiers.has_data(Period.parse("2020-Q3"), "STNMT")  # nothing in scope after 8/4
 
 
 def test_units_without_data_are_unknown_not_zero_and_sums_and_ranks_leave_them_out(dossiers):

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 from parreport.batch.publish import write_index, write_manifest
 from parreport.batch.runner import JobResult
 
 
 def result(department, period, status="ok", **outputs):
-    return JobResult(department, period, status, {"department": department, "period": period},
+    return JobResult("briefing", department, period, "briefing", status, {"department": department, "period": period},
                      outputs=outputs, headline={"received": 1926, "resolved": 1855, "on_time_rate": 1.0,
                                                 "overdue": 0} if status == "ok" else {},
                      error=None if status == "ok" else "RuntimeError: hỏng")
@@ -29,3 +30,15 @@ def test_html_only_reports_failures_and_merged_runs(tmp_path, registry):
     assert 'href="2020-Q2/STP/briefing.pdf">PDF' in index
     assert "Lỗi: RuntimeError: hỏng" in index and "1.926" in index and "100,00%" in index
     assert index.index("quý II năm 2020") < index.index("quý I năm 2020")        # newest period first
+    assert re.search(r"Cập nhật lúc \d{2}/\d{2}/\d{4} \d{2}:\d{2} ·", index)      # 26/11/2026 15:42, not ISO
+    assert "<h2>Báo cáo của các cơ quan, đơn vị</h2>" in index                     # grouped by report kind
+    assert "Dữ liệu mẫu" not in index                                               # real data: no sample label
+    manifest = write_manifest(tmp_path, [], {"path": "demo.duckdb", "fingerprint": "d", "sample_data": True}, {})
+    assert "Dữ liệu mẫu" in write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
+
+
+def test_links_are_separated_and_labelled_by_format(tmp_path, registry):
+    both = result("STNMT", "2020-Q1", html=str(tmp_path / "a.html"), pdf=str(tmp_path / "a.pdf"))
+    manifest = write_manifest(tmp_path, [both], {"path": "x.duckdb", "fingerprint": "abc"}, {})
+    index = write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
+    assert '<a href="a.html">HTML</a> · <a href="a.pdf">PDF</a>' in index           # not "HTMLPDF"

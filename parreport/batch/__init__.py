@@ -1,4 +1,4 @@
-"""Batch: plan department × period, run the notebook through papermill, render, index, manifest."""
+"""Batch: plan kind × department × period, run each notebook through papermill, render, index, manifest."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -19,16 +19,16 @@ __all__ = ["BatchSpec", "DEFAULT_SPEC", "Job", "JobResult", "run_batch"]
 def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: list[str] | None = None,
               periods: list[str] | None = None, workers: int = 1, progress: bool = True,
               registry_path: Path = DEFAULT_REGISTRY) -> list[JobResult]:
-    """Produce every planned briefing under ``out`` and update its index and manifest."""
+    """Produce every planned report under ``out`` and update its index and manifest."""
     registry = Registry.load(registry_path)
     out = Path(out).resolve()
     source = _stage(data or spec.data, out, registry) if (data or spec.data) else str(demo_store(registry_path))
     with open_store(source, registry) as store:
         jobs = plan(spec, registry, store, source, out, departments, periods)
-        fingerprint = store.fingerprint()
-    results = run_jobs(jobs, spec.notebook, spec.formats, workers=workers, progress=progress)
+        data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
+    results = run_jobs(jobs, spec.formats, workers=workers, progress=progress)
     spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
-    manifest = write_manifest(out, results, {"path": source, "fingerprint": fingerprint}, spec_record)
+    manifest = write_manifest(out, results, data_record, spec_record)
     write_index(out, manifest, registry)
     return results
 

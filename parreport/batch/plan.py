@@ -1,71 +1,87 @@
-"""Plan a batch: the (department, period) pairs to render, checked before any kernel starts."""
+"""Plan a batch: the reports to produce (kind × unit × period), checked before any kernel starts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
-import pandas as pd
 import papermill
 
 from parreport.batch.spec import ALL, LATEST, BatchSpec
 from parreport.errors import ConfigError
+from parreport.metrics.definitions import PROVINCE
 from parreport.periods import Period
 from parreport.registry import Registry
+from parreport.reports.kinds import get_kind
 from parreport.store import Store
+
+REQUIRED_PARAMETERS = ("department", "period")
 
 
 @dataclass(frozen=True)
 class Job:
-    """One briefing to produce: a notebook run for a unit and period, written under ``out_dir``."""
+    """One report to produce: a notebook run for a unit and period, written as ``out_dir/stem.*``.
+    Small and picklable: codes, paths and the parameters the notebook declares."""
 
+    kind: str
     department: str
     period: Period
+    notebook: Path
     out_dir: Path
+    stem: str
     parameters: dict
 
     @property
     def name(self) -> str:
-        return f"{self.period.code}/{self.department}"
-
-
-def latest_quarter(store: Store) -> Period:
-    """The last calendar quarter that the store's data reaches (dossier events or Biểu 06 quarters)."""
-    last = store.sql("SELECT max(greatest(received_at, coalesce(completed_at, received_at))) AS d FROM dossiers")["d"].iloc[0]
-    candidates = [] if pd.isna(last) else [Period(last.year, "Q", (last.month - 1) // 3 + 1)]
-    stated = map(Period.parse, store.sql("SELECT DISTINCT period FROM counts")["period"])
-    candidates += [period for period in stated if period.kind == "Q"]
-    if not candidates:
-        raise ConfigError("the data holds no dossier and no quarterly count: cannot tell the latest quarter")
-    return max(candidates)
+        return f"{self.period.code}/{self.department}/{self.stem}"
 
 
 def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path,
          departments: list[str] | None = None, periods: list[str] | None = None) -> list[Job]:
     """Expand the spec (or the command line's departments/periods) into jobs, validating every value
-    and the notebook's parameters first."""
-    period_codes = periods or spec.periods
-    resolved = [Period.parse(latest_quarter(store) if code == LATEST else code, spec.convention)
-                for code in period_codes]
+    and every notebook's parameters first. "latest" is resolved per kind; a report asked for twice
+    (e.g. by two kinds sharing a notebook) is planned once."""
     wanted = departments or spec.departments
-    jobs = []
-    for period in resolved:
-        codes = registry.codes(period) if wanted == ALL else list(wanted)
-        for code in codes:
-            unit = registry.get(code)
-            if not unit.active_in(period):
-                raise ConfigError(f"{code} ({unit.name}) did not exist in {period.label_vi} "
-                                  f"(valid {unit.valid_from or '…'} to {unit.valid_to or '…'})")
-            parameters = {"department": code, "period": period.code, "data": data, "targets": spec.targets,
-                          "convention": spec.convention, "registry": registry.source}
-            jobs.append(Job(code, period, out / period.code / code, parameters))
-    check_parameters(spec.notebook, jobs[0].parameters if jobs else {})
-    return jobs
+    wanted = None if wanted == ALL else list(wanted)
+    for code in wanted or ():
+        if code != PROVINCE:
+            registry.get(code)  # raises for an unknown code, naming the known ones
+    offered = {"data": data, "targets": spec.targets, "convention": spec.convention, "registry": registry.source}
+    jobs: dict[tuple[str, str, str], Job] = {}
+    for name in spec.reports:
+        kind = get_kind(name)
+        notebook = spec.notebook or kind.notebook
+        for code in periods or spec.periods:
+            period = Period.parse(kind.latest(store) if code == LATEST else code, spec.convention)
+            for unit in kind.units(registry, period, wanted):
+                parameters = notebook_parameters(notebook, {"department": unit, "period": period.code, **offered},
+                                                 explicit=_explicit(spec))
+                job = Job(kind.name, unit, period, notebook, out / period.code / unit, kind.stem, parameters)
+                jobs.setdefault((period.code, unit, kind.stem), job)
+    if not jobs:
+        raise ConfigError(f"nothing to produce: no report kind of {', '.join(spec.reports)} is made for "
+                          f"{', '.join(wanted or [])}")
+    return list(jobs.values())
 
 
-def check_parameters(notebook: Path, parameters: dict) -> None:
-    """Every parameter we pass must be declared in the notebook's ``parameters`` cell."""
-    declared = papermill.inspect_notebook(str(notebook))
-    unknown = sorted(set(parameters) - set(declared))
-    if unknown:
-        raise ConfigError(f"{notebook}: no parameter {', '.join(unknown)} in its 'parameters' cell; "
-                          f"it declares {', '.join(declared)}")
+def notebook_parameters(notebook: Path, offered: dict, explicit: set[str] = frozenset()) -> dict:
+    """The offered parameters that the notebook's ``parameters`` cell declares (its contract).
+    :class:`ConfigError` if it lacks ``department`` or ``period``, or a value set explicitly
+    (``explicit``, e.g. targets written in the spec) that it does not declare."""
+    declared = _declared(notebook, notebook.stat().st_mtime_ns)
+    missing = sorted((set(REQUIRED_PARAMETERS) | (explicit & set(offered))) - set(declared))
+    if missing:
+        raise ConfigError(f"{notebook}: no parameter {', '.join(missing)} in its 'parameters' cell; "
+                          f"it declares {', '.join(declared) or 'nothing'}")
+    return {name: value for name, value in offered.items() if name in declared}
+
+
+@lru_cache(maxsize=32)
+def _declared(notebook: Path, _modified: int) -> tuple[str, ...]:
+    return tuple(papermill.inspect_notebook(str(notebook)))
+
+
+def _explicit(spec: BatchSpec) -> set[str]:
+    """Parameters the spec sets to something other than their default."""
+    return {name for name, value in (("targets", spec.targets), ("convention", spec.convention != "calendar"))
+            if value}

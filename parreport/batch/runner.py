@@ -1,8 +1,8 @@
-"""Run planned jobs: papermill executes the notebook, then HTML and PDF are rendered.
+"""Run planned jobs: papermill executes the notebook, then each requested format is rendered.
 
 Each job writes into a scratch folder and moves finished files into place one by one, so a failure
 never leaves a half-written report over a good one. A failing job keeps its executed notebook as
-``briefing.failed.ipynb`` and does not stop the others.
+``<stem>.failed.ipynb`` and does not stop the others.
 """
 from __future__ import annotations
 
@@ -26,10 +26,8 @@ from traitlets import Unicode, default
 from tqdm import tqdm
 
 from parreport.batch.plan import Job
+from parreport.render import RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
-from parreport.render import html_to_pdf, notebook_to_html
-
-STEM = "briefing"
 
 
 class LocalKernelManager(KernelManager):
@@ -45,8 +43,10 @@ class LocalKernelManager(KernelManager):
 
 @dataclass
 class JobResult:
+    kind: str
     department: str
     period: str
+    stem: str
     status: str  # "ok" or "failed"
     parameters: dict
     outputs: dict[str, str] = field(default_factory=dict)
@@ -58,60 +58,56 @@ class JobResult:
         return asdict(self)
 
 
-def run_job(job: Job, notebook: Path, formats: list[str]) -> JobResult:
-    """Execute, render and publish one briefing; never raises for a failure of the job itself."""
-    result = JobResult(job.department, job.period.code, "ok", job.parameters)
+def run_job(job: Job, formats: list[str]) -> JobResult:
+    """Execute, render and publish one report; never raises for a failure of the job itself."""
+    result = JobResult(job.kind, job.department, job.period.code, job.stem, "ok", job.parameters)
     job.out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=job.out_dir, prefix=".partial-") as scratch:
-        executed = Path(scratch) / f"{STEM}.ipynb"
+        executed = Path(scratch) / f"{job.stem}.ipynb"
         try:
             with _timed(result, "execute"):
                 papermill.execute_notebook(
-                    str(notebook), str(executed), parameters=job.parameters, kernel_name="python3",
-                    cwd=str(notebook.parent), progress_bar=False, log_output=False,
+                    str(job.notebook), str(executed), parameters=job.parameters, kernel_name="python3",
+                    cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
                     kernel_manager_class=LocalKernelManager)
             node = nbformat.read(executed, as_version=4)
             result.headline = _headline(node)
+            source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
             files = {"ipynb": executed}
-            if "html" in formats or "pdf" in formats:
-                with _timed(result, "html"):
-                    html = notebook_to_html(node, title=f"{job.department} {job.period.label_vi}")
-                files["html"] = Path(scratch) / f"{STEM}.html"
-                files["html"].write_text(html, encoding="utf-8")
-            if "pdf" in formats:
-                with _timed(result, "pdf"):
-                    files["pdf"] = html_to_pdf(html, Path(scratch) / f"{STEM}.pdf", base_url=job.out_dir)
-            if "html" not in formats:
-                files.pop("html", None)
-            for kind, path in files.items():
+            for name in formats:
+                output_format = get_format(name)
+                files[name] = Path(scratch) / f"{job.stem}{output_format.suffix}"
+                with _timed(result, name):
+                    output_format.render(source, files[name])
+            for name, path in files.items():
                 target = job.out_dir / path.name
                 os.replace(path, target)
-                result.outputs[kind] = str(target)
-            (job.out_dir / f"{STEM}.failed.ipynb").unlink(missing_ok=True)
+                result.outputs[name] = str(target)
+            (job.out_dir / f"{job.stem}.failed.ipynb").unlink(missing_ok=True)
         except Exception as exc:  # a failing job is reported, never fatal to the batch
             result.status = "failed"
             result.error = _describe(exc)
             if executed.exists():
-                failed = job.out_dir / f"{STEM}.failed.ipynb"
+                failed = job.out_dir / f"{job.stem}.failed.ipynb"
                 shutil.copyfile(executed, failed)
                 result.outputs["failed_notebook"] = str(failed)
     return result
 
 
-def run_jobs(jobs: list[Job], notebook: Path, formats: list[str], workers: int = 1,
+def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1,
              progress: bool = True) -> list[JobResult]:
     """Run every job, ``workers`` at a time, with a progress bar; results in job order."""
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
     if workers <= 1:
         for number, job in enumerate(jobs):
-            results[number] = run_job(job, notebook, formats)
+            results[number] = run_job(job, formats)
             bar.update()
     else:
         # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
         # deadlock the child.
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_job, job, notebook, formats): number for number, job in enumerate(jobs)}
+            futures = {pool.submit(run_job, job, formats): number for number, job in enumerate(jobs)}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 bar.update()

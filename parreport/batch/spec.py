@@ -1,27 +1,32 @@
-"""Batch specs (``params/*.yaml``): which notebook, for which units and periods, in which formats."""
+"""Batch specs (``params/*.yaml``): which report kinds, for which units and periods, in which formats."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
-from parreport.reports.briefing import check_targets
 from parreport.errors import ConfigError
 from parreport.paths import PARAMS_DIR, REPO_ROOT
 from parreport.periods import CONVENTIONS
+from parreport.render import get_format
+from parreport.reports.briefing import check_targets
+from parreport.reports.kinds import get_kind
 from parreport.yamlfile import read_yaml
 
 DEFAULT_SPEC = PARAMS_DIR / "quarterly.yaml"
-FORMATS = ("html", "pdf")
+DEFAULT_FORMATS = ("html", "pdf")
 LATEST = "latest"
 ALL = "all"
 
 
 @dataclass
 class BatchSpec:
-    notebook: Path
+    """What ``parreport run`` produces. Every value is checked by :meth:`check` before any kernel starts."""
+
+    reports: list[str] = field(default_factory=lambda: ["briefing"])  # report kinds (parreport.reports.kinds)
+    notebook: Path | None = None  # a customised notebook for the (single) kind listed in ``reports``
     periods: list[str] = field(default_factory=lambda: [LATEST])
     departments: list[str] | str = ALL
-    formats: list[str] = field(default_factory=lambda: list(FORMATS))
+    formats: list[str] = field(default_factory=lambda: list(DEFAULT_FORMATS))
     convention: str = "calendar"
     targets: dict[str, float] = field(default_factory=dict)
     data: str | None = None
@@ -35,19 +40,30 @@ class BatchSpec:
         unknown = sorted(set(raw) - known)
         if unknown:
             raise ConfigError(f"{path}: unknown key {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
-        if "notebook" not in raw:
-            raise ConfigError(f"{path}: missing 'notebook'")
-        spec = cls(**{**raw, "notebook": _relative_to_repo(raw["notebook"])})
+        if raw.get("notebook") is not None:
+            raw["notebook"] = _relative_to_repo(raw["notebook"])
+        spec = cls(**raw)
         spec.check(str(path))
         return spec
 
     def check(self, where: str = "batch spec") -> None:
         """Raise :class:`ConfigError` for values that cannot work, before any kernel starts."""
-        if not self.notebook.exists():
-            raise ConfigError(f"{where}: notebook {self.notebook} does not exist")
-        bad_formats = sorted(set(self.formats) - set(FORMATS))
-        if bad_formats:
-            raise ConfigError(f"{where}: unknown format {', '.join(bad_formats)}; expected html and/or pdf")
+        if not isinstance(self.reports, list) or not self.reports:
+            raise ConfigError(f"{where}: reports must be a non-empty list of report kinds")
+        self.reports = [str(name) for name in self.reports]
+        for name in self.reports:
+            _named(where, get_kind, name)
+        if self.notebook is not None:
+            self.notebook = Path(self.notebook)
+            if len(self.reports) != 1:
+                raise ConfigError(f"{where}: 'notebook' replaces the notebook of one report kind; "
+                                  f"list only one in 'reports' (found {', '.join(self.reports)})")
+            if not self.notebook.exists():
+                raise ConfigError(f"{where}: notebook {self.notebook} does not exist")
+        if not isinstance(self.formats, list) or not self.formats:
+            raise ConfigError(f"{where}: formats must be a non-empty list")
+        for name in self.formats:
+            _named(where, get_format, name)
         if self.convention not in CONVENTIONS:
             raise ConfigError(f"{where}: convention must be one of {', '.join(CONVENTIONS)}, found {self.convention!r}")
         if isinstance(self.departments, str) and self.departments != ALL:
@@ -58,6 +74,13 @@ class BatchSpec:
         self.periods = [str(p) for p in self.periods]
         if isinstance(self.departments, list):
             self.departments = [str(d) for d in self.departments]
+
+
+def _named(where: str, lookup, name: str) -> None:
+    try:
+        lookup(name)
+    except ConfigError as exc:
+        raise ConfigError(f"{where}: {exc}") from None
 
 
 def _relative_to_repo(path: str) -> Path:

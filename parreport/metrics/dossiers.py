@@ -37,9 +37,11 @@ class DossierData:
         dossiers included as zeros)."""
         return self._counted(period)[0]
 
-    def has_data(self, code: str, period: Period) -> bool:
-        """Whether ``code`` has dossier records in scope of ``period`` or Biểu 06 rows covering it."""
-        return code in self._counted(period)[1]
+    def has_data(self, period: Period, department: str) -> bool:
+        """Whether the data says anything about the unit's dossiers in ``period``: a record received by its
+        end and not completed before its start, or Biểu 06 rows covering it. Without either, the unit's
+        counts for the period are unknown — not zero."""
+        return department in self._counted(period)[1]
 
     def _counted(self, period: Period) -> tuple[pd.DataFrame, frozenset[str]]:
         if period.code not in self._cache:
@@ -59,7 +61,7 @@ class DossierData:
         units = sum_counts(by_field, ["department"])
         active = pd.DataFrame({"department": self.registry.codes(period)})
         units = active.merge(units, on="department", how="left")
-        units["has_data"] = units["department"].map(lambda code: self.has_data(code, period))
+        units["has_data"] = units["department"].map(lambda code: self.has_data(period, code))
         with_data = units[units["has_data"]]
         province = sum_counts(with_data.assign(scope=PROVINCE), ["scope"]).rename(columns={"scope": "department"})
         if province.empty:

@@ -10,6 +10,8 @@ from nbconvert import HTMLExporter
 
 from parreport.paths import TEMPLATES_DIR
 
+from parreport.render.formats import OutputFormat, RenderSource, register
+
 TEMPLATE_NAME = "parreport"
 TEMPLATE_BASEDIR = TEMPLATES_DIR / "nbconvert"
 
@@ -36,3 +38,11 @@ def notebook_to_html(notebook: nbformat.NotebookNode | str | Path, title: str | 
         warnings.filterwarnings("ignore", message="Your element with mimetype", category=UserWarning)
         html, _ = _exporter().from_notebook_node(node, resources={"language_code": "vi"})
     return html
+
+
+def write_html(source: RenderSource, target: Path) -> None:
+    """The ``html`` format: the report page with its stylesheet inlined."""
+    target.write_text(source.html, encoding="utf-8")
+
+
+register(OutputFormat("html", ".html", write_html, "HTML"))

@@ -14,6 +14,8 @@ import matplotlib
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from parreport.render.formats import OutputFormat, RenderSource, register
+
 FONT_FAMILY = "Parreport Sans"
 _FACES = {  # (weight, style) → DejaVu file in matplotlib's mpl-data
     ("normal", "normal"): "DejaVuSans.ttf",
@@ -56,3 +58,11 @@ def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = N
         Path(partial).unlink(missing_ok=True)
         raise
     return pdf_path
+
+
+def write_pdf(source: RenderSource, target: Path) -> None:
+    """The ``pdf`` format: the report page laid out on A4 by WeasyPrint."""
+    html_to_pdf(source.html, target, base_url=source.base_url)
+
+
+register(OutputFormat("pdf", ".pdf", write_pdf, "PDF"))

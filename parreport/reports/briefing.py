@@ -15,10 +15,14 @@ from parreport import charts, fmt
 from parreport.errors import ConfigError, NoDataError
 from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.narrative import render
-from parreport.paths import DEFAULT_REGISTRY
+from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
 from parreport.periods import Period
-from parreport.registry import Department, Registry
-from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table
+from parreport.metrics.par_index import ParData
+from parreport.registry import Department, Registry, group_set
+from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
+                                      plain)
+from parreport.reports.par import par_headline, par_section
+from parreport.reports.kinds import UNIT, HeadlineColumn, ReportKind, latest_quarter, latest_year, register
 from parreport.sources import open_store
 
 KIND = "briefing"
@@ -77,12 +81,6 @@ def check_targets(targets: dict, where: str = "targets") -> dict[str, float]:
     return checked
 
 
-def plain(row: pd.Series) -> dict:
-    """A row as plain Python values (NA → None), for templates."""
-    return {key: (None if pd.isna(value) else value.item() if hasattr(value, "item") else value)
-            for key, value in row.items()}
-
-
 @dataclass
 class Briefing:
     """The figures, tables and sentences of one unit's briefing for one period."""
@@ -96,17 +94,31 @@ class Briefing:
     history: pd.DataFrame
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     sample_data: bool = False  # figures generated for the demo province
+    has_dossiers: bool = True  # whether the dossier data reaches the period for this unit (else: no figures)
+    par: ParData | None = None  # PAR Index and SIPAS scores, for a year's briefing
 
     # --- the document ---------------------------------------------------------------------------
     def document(self, today: date | None = None) -> Document:
-        """The briefing as content: cover, highlights, Biểu 06 table, charts, attention points."""
-        sections = [
-            Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
-            Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
-            Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),
-            Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
-        ]
+        """The briefing as content: cover, highlights, for a year the PAR Index section, Biểu 06 table, charts,
+        attention points. Without dossier data for the period, the dossier sections are one sentence saying so."""
+        if not self.has_dossiers:
+            sections = [Section("highlights", "Kết quả nổi bật", [Paragraphs([self.no_dossiers()], notice=True)])]
+        else:
+            sections = [
+                Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
+                Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
+                Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),
+                Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
+            ]
+        if self.period.kind == "Y" and self.par is not None:
+            sections.insert(1, par_section(self.par, self.unit, self.period.year, self.subject))
         return Document(KIND, self.cover(today), sections, self.headline())
+
+    def no_dossiers(self) -> str:
+        """The one sentence a briefing says when the data holds nothing on the unit's dossiers in the period."""
+        return (f"Chưa có dữ liệu hồ sơ TTHC của {self.unit.name} trong {self.period.label_vi}: dữ liệu không có "
+                f"hồ sơ nào của kỳ này và không có Biểu số 06 nào bao trùm kỳ này, nên báo cáo không nêu số liệu "
+                f"tiếp nhận, giải quyết hồ sơ.")
 
     def cover(self, today: date | None = None) -> Cover:
         label = self.period.label_vi
@@ -116,8 +128,13 @@ class Briefing:
                      sample_data=self.sample_data)
 
     def headline(self) -> dict:
-        """The four headline figures (plain numbers), for the batch index and manifest."""
-        return {key: self.card[key] for key in ("received", "resolved", "on_time_rate", "overdue")}
+        """The four dossier headline figures (``None`` without dossier data) and, for a year, the PAR Index
+        ones (plain numbers), for the batch index and manifest."""
+        headline = {key: self.card[key] if self.has_dossiers else None
+                    for key in ("received", "resolved", "on_time_rate", "overdue")}
+        if self.period.kind == "Y" and self.par is not None:
+            headline.update(par_headline(self.par, self.unit.code, self.period.year))
+        return headline
 
     def kpis(self) -> Kpis:
         u = self.card
@@ -151,7 +168,7 @@ class Briefing:
     def paragraphs(self) -> list[str]:
         context = {"u": self.card, "period": self.period, "subject": self.subject,
                    "previous": self.period.previous(), "year_ago": self.period.year_ago(),
-                   "show_year_ago": self.period.kind != "Y"}
+                   "show_year_ago": self.period.kind != "Y", "ranked_set": group_set(self.unit.group)}
         return [render("summary.txt.j2", **context), render("rates.txt.j2", **context)]
 
     def attention_points(self) -> list[str]:
@@ -199,6 +216,30 @@ class Briefing:
         return pd.DataFrame({"channel_label": list(counts), "count": [c or 0 for c in counts.values()]})
 
 
+@dataclass
+class Inputs:
+    """What a report reads from the data for one period: the registry, the checked period and targets
+    (defaults included), dossier data, and for a year the PAR Index and SIPAS scores."""
+
+    registry: Registry
+    period: Period
+    targets: dict[str, float]
+    dossiers: DossierData
+    par: ParData | None
+    sample_data: bool
+
+
+def load_inputs(period: str | Period, data: str | Path | None = None, targets: dict[str, float] | None = None,
+                convention: str = "calendar", registry: str | Path | Registry | None = None) -> Inputs:
+    """Read the data a report needs (see :func:`open_store`), checking period and targets first."""
+    registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
+    period = Period.parse(period, convention)
+    targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
+    with open_store(data, registry) as store:
+        return Inputs(registry, period, targets, DossierData.from_store(store, registry),
+                      ParData.from_store(store, registry) if period.kind == "Y" else None, store.sample_data)
+
+
 def load_briefing(
     department: str,
     period: str | Period,
@@ -208,27 +249,36 @@ def load_briefing(
     registry: str | Path | Registry | None = None,
 ) -> Briefing:
     """Compute the briefing of ``department`` for ``period`` from ``data`` (see :func:`open_store`)."""
-    registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
-    unit = registry.get(str(department))
-    period = Period.parse(period, convention)
-    targets = check_targets(targets or {})
-    with open_store(data, registry) as store:
-        dossiers = DossierData.from_store(store, registry)
-        sample_data = store.sample_data
-        par_scores = period.kind == "Y" and not store.sql(
-            "SELECT 1 FROM par_index WHERE department = ? AND year = ? LIMIT 1", [unit.code, period.year]).empty
+    inputs = load_inputs(period, data, targets, convention, registry)
+    unit = inputs.registry.get(str(department))
+    period, dossiers = inputs.period, inputs.dossiers
     card = scorecard(dossiers, period).set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
-    if not card.at[unit.code, "has_data"] and not par_scores:
+    scored = inputs.par is not None and inputs.par.unit(unit.code, period.year) is not None  # a year's PAR Index
+    if not card.at[unit.code, "has_data"] and not scored:
         raise NoDataError(unit.code, period.code, (
             f"{unit.code} ({unit.name}) has no data in {period.label_vi}: no dossier record and no Biểu 06 row "
             "for the period" + (", no PAR Index score for the year" if period.kind == "Y" else "")))
     return Briefing(
-        unit=unit, period=period, province=registry.province,
+        unit=unit, period=period, province=inputs.registry.province,
         card=plain(card.loc[unit.code]), province_card=plain(card.loc[PROVINCE]),
         table=field_table(dossiers, period, unit.code),
         history=trend(dossiers, period, unit.code),
-        targets={**DEFAULT_TARGETS, **targets},
-        sample_data=sample_data,
+        targets=inputs.targets,
+        sample_data=inputs.sample_data,
+        has_dossiers=dossiers.has_data(period, unit.code),
+        par=inputs.par,
     )
+
+
+DOSSIER_HEADLINE = (
+    HeadlineColumn("received", "Tiếp nhận"),
+    HeadlineColumn("resolved", "Đã giải quyết"),
+    HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
+    HeadlineColumn("overdue", "Quá hạn"),
+)
+register(ReportKind(KIND, "Báo cáo của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb", "briefing", UNIT,
+                    latest_quarter, DOSSIER_HEADLINE))
+register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb", "briefing",
+                    UNIT, latest_year, (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE)))

@@ -14,9 +14,20 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from parreport.narrative import render
+
+
+def plain(row: Mapping[str, Any]) -> dict:
+    """A row (a pandas Series or a mapping) as plain Python values (NA → None), for templates and tables."""
+    return {key: (None if pd.api.types.is_scalar(value) and pd.isna(value)
+                  else value.item() if hasattr(value, "item") else value)
+            for key, value in row.items()}
+
 
 DOCUMENT_MIMETYPE = "application/vnd.parreport.document+json"
 HEADLINE_MIMETYPE = "application/vnd.parreport.headline+json"

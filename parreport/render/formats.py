@@ -1,0 +1,74 @@
+"""Output formats: a small registry of renderers, each writing one file from an executed report.
+
+A format is a name (``html``, ``pdf``, ``docx``, ``xlsx``), a file suffix and a function
+``render(source, target)``. Every renderer reads the same :class:`RenderSource`: the executed notebook
+and the :class:`~parreport.reports.content.Document` it displayed (content as data). Adding a format is one
+module that calls :func:`register`; the batch, spec and index only ask this registry.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Callable
+
+import nbformat
+
+from parreport.errors import ConfigError
+from parreport.reports.content import DOCUMENT_MIMETYPE, Document
+
+
+@dataclass
+class RenderSource:
+    """One executed report, as every renderer sees it."""
+
+    notebook: nbformat.NotebookNode
+    title: str
+    base_url: Path  # where relative links in the report resolve (its output folder)
+
+    @cached_property
+    def document(self) -> Document:
+        """The content the notebook displayed under :data:`DOCUMENT_MIMETYPE`."""
+        for cell in self.notebook.cells:
+            for output in cell.get("outputs", []):
+                data = output.get("data", {})
+                if DOCUMENT_MIMETYPE in data:
+                    return Document.from_json(data[DOCUMENT_MIMETYPE])
+        raise ConfigError(f"{self.title}: the notebook displayed no report document "
+                          f"(a cell must show the Document built by parreport.reports)")
+
+    @cached_property
+    def html(self) -> str:
+        """The report as standalone HTML (our nbconvert template, no code)."""
+        from parreport.render.html import notebook_to_html
+        return notebook_to_html(self.notebook, title=self.title)
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    """How one kind of file is made from a :class:`RenderSource`."""
+
+    name: str
+    suffix: str  # ".pdf"
+    render: Callable[[RenderSource, Path], None]
+    label: str  # shown on the index: "PDF"
+
+
+FORMATS: dict[str, OutputFormat] = {}
+
+
+def register(output_format: OutputFormat) -> OutputFormat:
+    """Make a format available to specs (``formats: [...]``) and ``parreport run --format``."""
+    FORMATS[output_format.name] = output_format
+    return output_format
+
+
+def get_format(name: str) -> OutputFormat:
+    """The registered format ``name``; :class:`ConfigError` with the closest names otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, FORMATS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"unknown format {name}{hint}; expected some of {', '.join(FORMATS)}") from None

@@ -1,0 +1,239 @@
+"""The ``xlsx`` format: the report's Biểu 06 tables on the official form, one sheet each.
+
+Every :class:`~parreport.reports.content.Table` whose name starts with ``bieu06`` (a briefing's fields; the
+province overview's ``bieu06_units``, one row per unit) becomes a sheet in the layout of Biểu số 06/VPCP/KSTT
+(Thông tư 01/2020/TT-VPCP): the form's name and title, the reporting period and unit, the header with its
+group cells merged, a row numbering the columns (1), (2), …, a STT column, then the rows and the Tổng row.
+
+Numbers are numbers. The Tổng row's counts are ``SUM`` formulas of the cells above and every ratio column
+(a column with ``ratio``) is a formula of its row, e.g. ``=IF(SUM(G9,H9,I9)=0,"–",SUM(G9,H9)/SUM(G9,H9,I9))``;
+XlsxWriter stores each formula with its computed value, so viewers that do not recalculate (previewers,
+pandas, ``openpyxl`` with ``data_only``) show the right numbers. Each computed value is checked against the
+figure the report states, so the workbook can never say something else. No figure is written "–", never 0.
+
+Number formats: ``#,##0`` and ``0.00%`` tagged with the Vietnamese locale (``[$-42A]``). LibreOffice honours
+the tag and writes 1.926 and 93,57% on any machine; Excel takes separators from the computer's regional
+settings, so on Vietnamese-region Windows (where these forms are filled) it shows the same, and elsewhere
+1,926 and 93.57% — still numbers, never text. A literal-separator format code was rejected: it cannot write a
+decimal comma in a percentage and would mix conventions within a sheet.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from parreport import fmt
+from parreport.errors import ConfigError, ParreportError
+from parreport.render.formats import OutputFormat, RenderSource, register
+from parreport.render.grid import header_cells
+from parreport.reports.content import SAMPLE_DATA_LABEL, Cover, Document, Table
+
+FORM = "Biểu số 06/VPCP/KSTT"
+FORM_BASIS = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP của Văn phòng Chính phủ"
+FORM_TITLE = ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ "
+              "TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
+TABLE_PREFIX = "bieu06"
+HEADER_TOP = 5  # 0-based row of the first header row: rows 1–5 are the form's title rows
+NUMBER_FORMATS = {"number": "[$-42A]#,##0", "score": "[$-42A]#,##0.00", "percent": "[$-42A]0.00%"}
+FONT = {"font_name": "Times New Roman", "font_size": 12}
+WIDTHS = {"stt": 5, "text": 30, "number": 12}
+TOLERANCE = 1e-9
+
+
+def write_xlsx(source: RenderSource, target: Path) -> None:
+    """The ``xlsx`` format: every Biểu 06 table of the report's document, one sheet each."""
+    build_xlsx(source.document, target)
+
+
+def build_xlsx(document: Document, target: Path) -> Path:
+    """Write ``document``'s Biểu 06 tables as a workbook at ``target``; :class:`ConfigError` when it has none."""
+    tables = [block for section in document.sections for block in section.blocks
+              if isinstance(block, Table) and block.name.startswith(TABLE_PREFIX)]
+    if not tables:
+        raise ConfigError(f"{document.cover.title} ({document.kind}): the xlsx format writes Biểu 06 tables, "
+                          f"and this report has none")
+    book = xlsxwriter.Workbook(str(target))
+    cover = document.cover
+    book.set_properties({"title": f"{FORM} – {cover.unit} – {cover.period}", "subject": cover.province,
+                         "author": "parreport", "comments": SAMPLE_DATA_LABEL if cover.sample_data else ""})
+    styles = _Styles(book)
+    names: set[str] = set()
+    for table in tables:
+        sheet = book.add_worksheet(_sheet_name(table, names))
+        _Sheet(sheet, styles, table, cover).write()
+    book.close()
+    return target
+
+
+def _sheet_name(table: Table, taken: set[str]) -> str:
+    """The table's title (or "Biểu 06") as Excel allows: no ``[]:*?/\\``, at most 31 characters, unique."""
+    base = re.sub(r"[\[\]:*?/\\]", " ", table.title or "Biểu 06").strip(" '")
+    base = re.sub(r"\s+", " ", base)
+    if len(base) > 31:  # cut at a word boundary
+        base = base[:32].rsplit(" ", 1)[0] if " " in base[:32] else base[:31]
+    name, number = base, 1
+    while name.lower() in {n.lower() for n in taken}:
+        number += 1
+        name = f"{base[:31 - len(str(number)) - 3].rstrip()} ({number})"
+    taken.add(name)
+    return name
+
+
+class _Styles:
+    """The cell formats of the form, made once per workbook."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        def add(**properties):
+            return book.add_format({**FONT, **properties})
+
+        self.form = add(bold=True)
+        self.basis = add(italic=True, font_size=10)
+        self.sample = add(bold=True, font_color="#9B1C1C", align="right")
+        self.title = add(bold=True, font_size=13, align="center", valign="vcenter", text_wrap=True)
+        self.period = add(italic=True, align="center")
+        self.line = add()
+        self.unit_of_count = add(italic=True, align="right")
+        self.header = add(bold=True, align="center", valign="vcenter", text_wrap=True, border=1, bg_color="#F2F2F2")
+        self.numbering = add(italic=True, align="center", border=1, font_size=10)
+        self.note = add(italic=True, font_size=10, text_wrap=True, valign="top")
+        self.cells = {(kind, bold): add(bold=bold, border=1, valign="vcenter", **extra)
+                      for bold in (False, True)
+                      for kind, extra in (("text", {"text_wrap": True}), ("stt", {"align": "center"}),
+                                          ("missing", {"align": "center"}),
+                                          *((kind, {"num_format": code, "align": "right", "indent": 1})
+                                            for kind, code in NUMBER_FORMATS.items()))}
+
+
+class _Sheet:
+    """One Biểu 06 table on one worksheet."""
+
+    def __init__(self, sheet, styles: _Styles, table: Table, cover: Cover) -> None:
+        self.sheet, self.styles, self.table, self.cover = sheet, styles, table, cover
+        self.depth = len(table.header_rows())
+        self.numbering_row = HEADER_TOP + self.depth
+        self.first_row = self.numbering_row + 1  # first data row (0-based)
+        self.last_column = len(table.columns)  # column 0 is STT
+        self.position = {column.key: index + 1 for index, column in enumerate(table.columns)}
+
+    def write(self) -> None:
+        self._title_rows()
+        self._header()
+        body = self.table.rows[:-1] if self.table.total else self.table.rows
+        for index, values in enumerate(body):
+            self._row(self.first_row + index, values, index + 1)
+        if self.table.total:
+            self._total_row(self.first_row + len(body), self.table.rows[-1], len(body))
+        end = self.first_row + len(self.table.rows)
+        if self.table.note:
+            self.sheet.merge_range(end + 1, 0, end + 1, self.last_column, self.table.note, self.styles.note)
+            self.sheet.set_row(end + 1, 32)
+        self._page_setup()
+
+    # --- form -------------------------------------------------------------------------------------
+    def _title_rows(self) -> None:
+        sheet, styles, cover, last = self.sheet, self.styles, self.cover, self.last_column
+        sheet.write_string(0, 0, FORM, styles.form)
+        sheet.write_string(1, 0, FORM_BASIS, styles.basis)
+        if cover.sample_data:
+            sheet.write_string(0, last, SAMPLE_DATA_LABEL, styles.sample)
+        sheet.merge_range(2, 0, 2, last, FORM_TITLE, styles.title)
+        sheet.set_row(2, 36)
+        sheet.merge_range(3, 0, 3, last, f"Kỳ báo cáo: {cover.period} ({cover.data_dates})", styles.period)
+        sheet.write_string(4, 0, f"Đơn vị báo cáo: {cover.unit} – {cover.province}", styles.line)
+        sheet.write_string(4, last, "Đơn vị tính: hồ sơ", styles.unit_of_count)
+
+    def _header(self) -> None:
+        sheet, styles, top = self.sheet, self.styles, HEADER_TOP
+        self._cell_range(top, 0, top + self.depth - 1, 0, "STT", styles.header)
+        for cell in header_cells(self.table):
+            self._cell_range(top + cell.row, cell.column + 1, top + cell.last_row, cell.last_column + 1,
+                             cell.label, styles.header)
+        for row in range(top, top + self.depth):
+            sheet.set_row(row, 48 if row == top + self.depth - 1 else 30)
+        for column in range(self.last_column + 1):
+            sheet.write_string(self.numbering_row, column, f"({column + 1})", styles.numbering)
+        sheet.set_column(0, 0, WIDTHS["stt"])
+        for index, column in enumerate(self.table.columns, start=1):
+            sheet.set_column(index, index, WIDTHS["text" if column.format == "text" else "number"])
+
+    def _cell_range(self, first_row: int, first_column: int, last_row: int, last_column: int, text: str,
+                    style) -> None:
+        if (first_row, first_column) == (last_row, last_column):
+            self.sheet.write_string(first_row, first_column, text, style)
+        else:
+            self.sheet.merge_range(first_row, first_column, last_row, last_column, text, style)
+
+    def _page_setup(self) -> None:
+        sheet = self.sheet
+        sheet.freeze_panes(self.first_row, 2)  # header and the STT and name columns stay in view
+        sheet.set_paper(9)  # A4
+        sheet.set_landscape()
+        sheet.fit_to_pages(1, 0)  # as wide as the page, as many pages long as needed
+        sheet.repeat_rows(HEADER_TOP, self.numbering_row)
+        sheet.set_margins(left=0.6, right=0.4, top=0.6, bottom=0.6)
+        sheet.center_horizontally()
+        sheet.set_footer("&CTrang &P/&N")
+
+    # --- rows -------------------------------------------------------------------------------------
+    def _row(self, row: int, values: list, number: int | str, bold: bool = False) -> None:
+        self.sheet.write(row, 0, number, self.styles.cells["stt", bold])
+        for index, (column, value) in enumerate(zip(self.table.columns, values), start=1):
+            if column.ratio:
+                self._ratio(row, column, values, bold)
+            else:
+                self._value(row, index, column.format, value, bold)
+
+    def _total_row(self, row: int, values: list, count: int) -> None:
+        """The Tổng row: counts as SUM of the rows above, ratio columns as formulas of this row's cells."""
+        self._row(row, values, "", bold=True)
+        for index, (column, value) in enumerate(zip(self.table.columns, values), start=1):
+            if column.format != "number" or column.ratio or value is None or count == 0:
+                continue  # only counts are sums; a stated score or percentage stays as the report gives it
+            above = [cells[index - 1] for cells in self.table.rows[:count]]
+            computed = sum(v for v in above if v is not None)
+            self._check(value, computed, column.label, "Tổng")
+            span = f"{xl_rowcol_to_cell(self.first_row, index)}:{xl_rowcol_to_cell(row - 1, index)}"
+            self.sheet.write_formula(row, index, f"=SUM({span})", self.styles.cells[column.format, True], computed)
+
+    def _value(self, row: int, column: int, kind: str, value, bold: bool) -> None:
+        cells = self.styles.cells
+        if value is None:
+            self.sheet.write_string(row, column, fmt.MISSING, cells["missing", bold])
+        elif kind == "text":
+            self.sheet.write_string(row, column, str(value), cells["text", bold])
+        else:
+            self.sheet.write_number(row, column, float(value), cells[kind, bold])
+
+    def _ratio(self, row: int, column, values: list, bold: bool) -> None:
+        """A ratio column as its formula over this row's cells, with the computed value stored."""
+        numerator, denominator = column.ratio
+        stated = values[self.position[column.key] - 1]
+        parts = [[values[self.position[key] - 1] for key in keys] for keys in (numerator, denominator)]
+        where = values[0] if self.table.columns[0].format == "text" else f"dòng {row + 1}"
+        index = self.position[column.key]
+        if any(v is None for part in parts for v in part):  # a count is unknown: so is the ratio
+            self._check(stated, None, column.label, where, "percent")
+            self._value(row, index, "percent", None, bold)
+            return
+        top, bottom = (sum(part) for part in parts)
+        computed = top / bottom if bottom else None
+        self._check(stated, computed, column.label, where, "percent")
+        refs = [",".join(xl_rowcol_to_cell(row, self.position[key]) for key in keys)
+                for keys in (numerator, denominator)]
+        formula = f'=IF(SUM({refs[1]})=0,"{fmt.MISSING}",SUM({refs[0]})/SUM({refs[1]}))'
+        style = self.styles.cells["percent" if computed is not None else "missing", bold]
+        self.sheet.write_formula(row, index, formula, style, fmt.MISSING if computed is None else computed)
+
+    def _check(self, stated, computed, label: str, where, kind: str = "number") -> None:
+        """The workbook's computed figure must be the one the report states."""
+        same = (stated is None and computed is None) or (
+            stated is not None and computed is not None and abs(stated - computed) <= TOLERANCE * max(1, abs(stated)))
+        if not same:
+            raise ParreportError(f"{self.table.name}, {where}, {label}: the report states "
+                                 f"{fmt.written(stated, kind)} but its cells give {fmt.written(computed, kind)}")
+
+
+register(OutputFormat("xlsx", ".xlsx", write_xlsx, "Excel"))

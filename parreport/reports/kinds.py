@@ -1,0 +1,104 @@
+"""Report kinds: a small registry of what a batch can produce.
+
+A kind is a notebook (whose ``parameters`` cell is the contract of what it takes), the units it is made for
+(each unit of the registry, or the province as a whole), what "latest" means for it, its output file stem
+and the headline figures the index shows. A new kind is one module that builds its content and calls
+:func:`register`; the planner, spec, runner and index only ask this registry.
+"""
+from __future__ import annotations
+
+import difflib
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from parreport.errors import ConfigError
+from parreport.metrics.definitions import PROVINCE
+from parreport.periods import Period
+from parreport.registry import Registry
+from parreport.store import Store
+
+UNIT, PROVINCE_SCOPE = "unit", "province"
+# The modules that register the built-in kinds; imported on first use of the registry.
+BUILTIN_MODULES = ("parreport.reports.briefing", "parreport.reports.overview")
+
+
+@dataclass(frozen=True)
+class HeadlineColumn:
+    """A figure of a report's headline shown on the index: its key, column label and format
+    (as :func:`parreport.fmt.written`)."""
+
+    key: str
+    label: str
+    format: str = "number"
+
+
+@dataclass(frozen=True)
+class ReportKind:
+    name: str  # "briefing"
+    title: str  # the index section: "Báo cáo của các cơ quan, đơn vị"
+    notebook: Path
+    stem: str  # output files: OUT/<period>/<unit>/<stem>.<suffix>
+    scope: str  # UNIT: every unit of the registry active in the period; PROVINCE: the province (TOAN_TINH)
+    latest: Callable[[Store], Period]  # what "latest" means for this kind
+    headline: tuple[HeadlineColumn, ...] = ()
+
+    def units(self, registry: Registry, period: Period, wanted: list[str] | None) -> list[str]:
+        """The unit codes this kind is made for in ``period`` (``wanted`` None = all of them)."""
+        if self.scope == PROVINCE_SCOPE:
+            return [PROVINCE] if wanted is None or PROVINCE in wanted else []
+        codes = registry.codes(period) if wanted is None else [code for code in wanted if code != PROVINCE]
+        for code in codes:
+            unit = registry.get(code)
+            if not unit.active_in(period):
+                raise ConfigError(f"{code} ({unit.name}) did not exist in {period.label_vi} "
+                                  f"(valid {unit.valid_from or '…'} to {unit.valid_to or '…'})")
+        return codes
+
+
+_KINDS: dict[str, ReportKind] = {}
+
+
+def register(kind: ReportKind) -> ReportKind:
+    """Make a report kind available to specs (``reports: [...]``)."""
+    _KINDS[kind.name] = kind
+    return kind
+
+
+def kinds() -> dict[str, ReportKind]:
+    """Every registered kind by name (the built-in ones first)."""
+    for module in BUILTIN_MODULES:
+        importlib.import_module(module)
+    return _KINDS
+
+
+def get_kind(name: str) -> ReportKind:
+    """The registered kind ``name``; :class:`ConfigError` with the closest names otherwise."""
+    try:
+        return kinds()[name]
+    except KeyError:
+        close = difflib.get_close_matches(name, _KINDS, n=1)
+        hint = f" (did you mean {close[0]}?)" if close else ""
+        raise ConfigError(f"unknown report kind {name}{hint}; expected some of {', '.join(_KINDS)}") from None
+
+
+def latest_quarter(store: Store) -> Period:
+    """The last calendar quarter that the store's dossier data reaches (dossier events or Biểu 06 quarters)."""
+    last = store.sql("SELECT max(greatest(received_at, coalesce(completed_at, received_at))) AS d FROM dossiers")["d"].iloc[0]
+    candidates = [] if pd.isna(last) else [Period(last.year, "Q", (last.month - 1) // 3 + 1)]
+    stated = map(Period.parse, store.sql("SELECT DISTINCT period FROM counts")["period"])
+    candidates += [period for period in stated if period.kind == "Q"]
+    if not candidates:
+        raise ConfigError("the data holds no dossier and no quarterly count: cannot tell the latest quarter")
+    return max(candidates)
+
+
+def latest_year(store: Store) -> Period:
+    """The last year the PAR Index data reaches."""
+    last = store.sql("SELECT max(year) AS y FROM par_index")["y"].iloc[0]
+    if pd.isna(last):
+        raise ConfigError("the data holds no PAR Index score: cannot tell the latest year")
+    return Period(int(last), "Y", 1)

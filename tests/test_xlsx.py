@@ -1,0 +1,156 @@
+"""The ``xlsx`` format, read back with openpyxl: cell values, formulas and the values stored with them.
+
+The briefing is the real notebook executed for STNMT, quý II năm 2020 on the end-to-end fixture (figures by
+hand in tests/test_docx.py and tests/test_end_to_end.py). Layout of the sheet (1-based rows): rows 1–5 the
+form's title rows, 6–7 the header, 8 the column numbers (1)…(12), 9 Đất đai, 10 Môi trường, 11 Tài nguyên
+nước, 12 Tổng. Columns: A STT, B Lĩnh vực, C kỳ trước chuyển qua, D trực tuyến, E trực tiếp/BCCI, F tổng số
+tiếp nhận, G trước hạn, H đúng hạn, I quá hạn, J đang giải quyết trong hạn, K quá hạn, L tỷ lệ đúng hạn
+= (G + H) / (G + H + I).
+"""
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+from openpyxl.utils import range_boundaries
+
+from parreport.errors import ConfigError, ParreportError
+from parreport.render import get_format
+from parreport.render.xlsx import build_xlsx
+from parreport.reports.content import Column, Cover, Document, Paragraphs, Section, Table
+
+pytestmark = pytest.mark.e2e  # the workbook fixture runs the notebook through papermill
+
+RATE = '=IF(SUM(G{r},H{r},I{r})=0,"–",SUM(G{r},H{r})/SUM(G{r},H{r},I{r}))'
+
+
+@pytest.fixture(scope="module")
+def workbook_path(briefing_source, tmp_path_factory):
+    target = tmp_path_factory.mktemp("xlsx") / "briefing.xlsx"
+    get_format("xlsx").render(briefing_source, target)
+    return target
+
+
+def cell_values(path, data_only: bool) -> dict[str, dict[str, object]]:
+    book = openpyxl.load_workbook(path, data_only=data_only)    # opens: no repair needed for openpyxl
+    return {sheet.title: {cell.coordinate: cell.value for row in sheet.iter_rows() for cell in row
+                          if cell.value is not None} for sheet in book.worksheets}
+
+
+def evaluate(formula: str, values: dict[str, object]) -> object:
+    """What Excel computes for the two formula shapes the form uses: SUM(range) and the guarded ratio."""
+    def total(arguments: str) -> float:
+        cells = []
+        for part in arguments.split(","):
+            low_col, low_row, high_col, high_row = range_boundaries(part)
+            cells += [values.get(f"{openpyxl.utils.get_column_letter(c)}{r}")
+                      for c in range(low_col, high_col + 1) for r in range(low_row, high_row + 1)]
+        return sum(v for v in cells if isinstance(v, (int, float)))   # SUM skips text such as "–"
+
+    if match := re.fullmatch(r"=SUM\(([A-Z]+\d+:[A-Z]+\d+)\)", formula):
+        return total(match[1])
+    match = re.fullmatch(r'=IF\(SUM\(([^)]*)\)=0,"(.)",SUM\(([^)]*)\)/SUM\(([^)]*)\)\)', formula)
+    assert match and match[1] == match[4], formula
+    return match[2] if total(match[1]) == 0 else total(match[3]) / total(match[4])
+
+
+def test_one_sheet_with_the_form_title_rows(workbook_path):
+    values = cell_values(workbook_path, data_only=True)
+    assert list(values) == ["Biểu 06"]
+    sheet = values["Biểu 06"]
+    assert sheet["A1"] == "Biểu số 06/VPCP/KSTT"
+    assert sheet["A3"].startswith("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
+    assert sheet["A4"] == "Kỳ báo cáo: Quý II năm 2020 (01/04/2020–30/06/2020)"
+    assert sheet["A5"] == "Đơn vị báo cáo: Sở Tài nguyên và Môi trường – Tỉnh Thử Nghiệm"
+    assert "L1" not in sheet                                        # no "Dữ liệu mẫu": real data
+    assert [sheet[f"{c}8"] for c in "ABCDEFGHIJKL"] == [f"({n})" for n in range(1, 13)]
+
+
+def test_merged_header(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)["Biểu 06"]
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A6:A7", "B6:B7", "C6:F6", "G6:I6", "J6:K6", "L6:L7", "A3:L3", "A4:L4"} <= merged
+    assert (sheet["C6"].value, sheet["G6"].value, sheet["J6"].value) == ("Số hồ sơ tiếp nhận", "Đã giải quyết",
+                                                                         "Đang giải quyết")
+    assert [sheet[f"{c}7"].value for c in "CDEFGHIJK"] == [
+        "Kỳ trước chuyển qua", "Trực tuyến", "Trực tiếp, BCCI", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn",
+        "Trong hạn", "Quá hạn"]
+    assert sheet.freeze_panes == "C9"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9   # A4
+    setup = sheet.page_setup  # fit to one page wide (fitToWidth absent = 1, the default), any number long
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
+    assert sheet.print_title_rows == "$6:$8"                        # header and numbers on every page
+
+
+def test_every_cell_is_the_hand_computed_figure(workbook_path):
+    sheet = cell_values(workbook_path, data_only=True)["Biểu 06"]
+    rows = {row: [sheet.get(f"{c}{row}") for c in "ABCDEFGHIJKL"] for row in range(9, 13)}
+    assert rows[9] == [1, "Đất đai", 0, 0, 100, 100, 0, 100, 0, 0, 0, 1]
+    assert rows[10][:11] == [2, "Môi trường", 71, 0, 0, 71, 60, 0, 11, 0, 0]
+    assert rows[10][11] == pytest.approx(60 / 71)                   # 84,51 %
+    assert rows[11] == [3, "Tài nguyên nước", 0, 0, 0, 0, 0, 0, 0, 0, 0, "–"]   # nothing resolved: no rate
+    assert rows[12][:11] == [None, "Tổng", 71, 0, 100, 171, 60, 100, 11, 0, 0]
+    assert rows[12][11] == pytest.approx(160 / 171)                 # 93,57 %
+
+
+def test_total_and_rates_are_formulas_agreeing_with_their_stored_values(workbook_path):
+    formulas = cell_values(workbook_path, data_only=False)["Biểu 06"]
+    cached = cell_values(workbook_path, data_only=True)["Biểu 06"]
+    assert [formulas[f"{c}12"] for c in "CDEFGHIJK"] == [f"=SUM({c}9:{c}11)" for c in "CDEFGHIJK"]
+    assert [formulas[f"L{r}"] for r in range(9, 13)] == [RATE.format(r=r) for r in range(9, 13)]
+    assert isinstance(formulas["C9"], int) and isinstance(formulas["A9"], int)    # numbers, not text
+    computed = {ref: evaluate(f, cached) for ref, f in formulas.items() if isinstance(f, str) and f.startswith("=")}
+    assert len(computed) == 9 + 4
+    for ref, value in computed.items():
+        assert value == pytest.approx(cached[ref]) if isinstance(value, float) else value == cached[ref], ref
+
+
+def test_vietnamese_number_formats(workbook_path):
+    sheet = openpyxl.load_workbook(workbook_path)["Biểu 06"]
+    assert sheet["C9"].number_format == "[$-42A]#,##0" and sheet["F12"].number_format == "[$-42A]#,##0"
+    assert sheet["L10"].number_format == "[$-42A]0.00%"
+    assert sheet["B12"].font.b and sheet["F12"].font.b and not sheet["F10"].font.b   # the Tổng row is bold
+
+
+COLUMNS = [Column("field", "Lĩnh vực", "text"), Column("resolved_early", "Trước hạn", group="Đã giải quyết"),
+           Column("resolved_on_time", "Đúng hạn", group="Đã giải quyết"),
+           Column("resolved_late", "Quá hạn", group="Đã giải quyết"),
+           Column("on_time_rate", "Tỷ lệ", "percent",
+                  ratio=(("resolved_early", "resolved_on_time"), ("resolved_early", "resolved_on_time", "resolved_late")))]
+COVER = Cover("Tỉnh Mẫu", "Toàn tỉnh", "Báo cáo", "Quý I năm 2024", "01/04/2024", "01/01/2024–31/03/2024", True)
+
+
+def document(rows: list[list], name: str = "bieu06_units", title: str = "Kết quả theo đơn vị") -> Document:
+    return Document("overview", COVER, [Section("units", "Đơn vị", [Table(name, title, COLUMNS, rows, total=True)])])
+
+
+def test_no_figure_is_never_zero(tmp_path):
+    """Unit B has no figures (None): its cells say "–" and the Tổng sums what is known: 3 + 0 early, 1 + 0 on
+    time, 0 late → 4/4 = 100 %. Unit C resolved nothing: its rate is "–", never 0 %. Columns: A STT, B name,
+    C trước hạn, D đúng hạn, E quá hạn, F tỷ lệ; rows 6–7 header, 8 numbers, 9 A, 10 B, 11 C, 12 Tổng."""
+    rows = [["A", 3, 1, 0, 1.0], ["B", None, None, None, None], ["C", 0, 0, 0, None], ["Tổng", 3, 1, 0, 1.0]]
+    path = build_xlsx(document(rows), tmp_path / "units.xlsx")
+    cached = cell_values(path, data_only=True)["Kết quả theo đơn vị"]
+    formulas = cell_values(path, data_only=False)["Kết quả theo đơn vị"]
+    assert [formulas[f"{c}10"] for c in "ABCDEF"] == [2, "B", "–", "–", "–", "–"]   # text, not formulas
+    assert formulas["F11"] == '=IF(SUM(C11,D11,E11)=0,"–",SUM(C11,D11)/SUM(C11,D11,E11))' and cached["F11"] == "–"
+    assert [formulas[f"{c}12"] for c in "CDE"] == ["=SUM(C9:C11)", "=SUM(D9:D11)", "=SUM(E9:E11)"]
+    assert [cached[f"{c}12"] for c in "CDEF"] == [3, 1, 0, 1]
+    assert cached["F1"] == "Dữ liệu mẫu"
+
+
+def test_a_stated_total_the_cells_do_not_give_is_refused(tmp_path):
+    rows = [["A", 3, 1, 0, 1.0], ["B", 2, 0, 1, 2 / 3], ["Tổng", 5, 1, 2, 6 / 8]]    # 0 + 1 late is 1, not 2
+    with pytest.raises(ParreportError, match="Quá hạn: the report states 2 but its cells give 1"):
+        build_xlsx(document(rows), tmp_path / "wrong.xlsx")
+
+
+def test_sheet_names_are_valid_and_a_report_without_bieu06_is_refused(tmp_path):
+    rows = [["A", 1, 0, 0, 1.0], ["Tổng", 1, 0, 0, 1.0]]
+    long = document(rows, title="Kết quả: giải quyết hồ sơ/thủ tục [theo đơn vị] quý I")
+    long.sections.append(Section("more", "Thêm", [Table("bieu06", "", COLUMNS, rows, total=True)]))
+    path = build_xlsx(long, tmp_path / "names.xlsx")
+    assert openpyxl.load_workbook(path).sheetnames == ["Kết quả giải quyết hồ sơ thủ", "Biểu 06"]
+    with pytest.raises(ConfigError, match="has none"):
+        build_xlsx(Document("x", COVER, [Section("s", "S", [Paragraphs(["chỉ có chữ"])])]), tmp_path / "x.xlsx")
