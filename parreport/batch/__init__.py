@@ -1,19 +1,24 @@
-"""Batch: plan kind × department × period, run each notebook through papermill, render, index, manifest."""
+"""Batch: plan kind × department × period, run each notebook through papermill, render, index, manifest.
+
+A run holds the output folder's lock, first finishes or removes what an interrupted run left there
+(:mod:`parreport.batch.outdir`), and records each report in the manifest and index as soon as it is done.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
 
+from parreport.batch.outdir import output_lock, recover
 from parreport.batch.plan import Job, plan
 from parreport.batch.publish import write_index, write_manifest
-from parreport.batch.runner import JobResult, run_jobs
+from parreport.batch.runner import DEFAULT_TIMEOUT, FAILED, NO_DATA, OK, JobResult, run_jobs
 from parreport.batch.spec import DEFAULT_SPEC, BatchSpec
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
 from parreport.sources import STORE_SUFFIX, demo_store, ingest_files, open_store
 from parreport.store import Store
 
-__all__ = ["BatchSpec", "DEFAULT_SPEC", "Job", "JobResult", "run_batch"]
+__all__ = ["BatchSpec", "DEFAULT_SPEC", "DEFAULT_TIMEOUT", "FAILED", "Job", "JobResult", "NO_DATA", "OK", "run_batch"]
 
 
 def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: list[str] | None = None,
@@ -22,15 +27,20 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
     """Produce every planned report under ``out`` and update its index and manifest."""
     registry = Registry.load(registry_path)
     out = Path(out).resolve()
-    source = _stage(data or spec.data, out, registry) if (data or spec.data) else str(demo_store(registry_path))
-    with open_store(source, registry) as store:
-        jobs = plan(spec, registry, store, source, out, departments, periods)
-        data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
-    results = run_jobs(jobs, spec.formats, workers=workers, progress=progress)
-    spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
-    manifest = write_manifest(out, results, data_record, spec_record)
-    write_index(out, manifest, registry)
-    return results
+    given = data or spec.data
+    demo = None if given else str(demo_store(registry_path))  # refuses a registry other than the demo one
+    with output_lock(out):
+        recover(out)
+        source = _stage(given, out, registry) if given else demo
+        with open_store(source, registry) as store:
+            jobs = plan(spec, registry, store, source, out, departments, periods)
+            data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
+        spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
+
+        def record(result: JobResult) -> None:
+            write_index(out, write_manifest(out, [result], data_record, spec_record), registry)
+        return run_jobs(jobs, spec.formats, workers=workers, progress=progress, timeout=spec.timeout,
+                        on_result=record)
 
 
 def _stage(data: str, out: Path, registry: Registry) -> str:
@@ -40,7 +50,6 @@ def _stage(data: str, out: Path, registry: Registry) -> str:
     if path.suffix == STORE_SUFFIX:
         return str(path)
     staged = out / ".data.duckdb"
-    out.mkdir(parents=True, exist_ok=True)
     staged.unlink(missing_ok=True)
     with Store(staged) as store:
         ingest_files(store, [path], registry)

@@ -12,6 +12,8 @@ from parreport.reports.briefing import check_targets
 from parreport.reports.kinds import get_kind
 from parreport.yamlfile import read_yaml
 
+DEFAULT_TIMEOUT = 600  # seconds
+
 DEFAULT_SPEC = PARAMS_DIR / "quarterly.yaml"
 DEFAULT_FORMATS = ("html", "pdf")
 LATEST = "latest"
@@ -30,6 +32,7 @@ class BatchSpec:
     convention: str = "calendar"
     targets: dict[str, float] = field(default_factory=dict)
     data: str | None = None
+    timeout: float = DEFAULT_TIMEOUT  # seconds a report's notebook may run before it is stopped
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_SPEC) -> "BatchSpec":
@@ -70,6 +73,8 @@ class BatchSpec:
             raise ConfigError(f"{where}: departments must be a list of codes or 'all'")
         if not isinstance(self.periods, list) or not self.periods:
             raise ConfigError(f"{where}: periods must be a non-empty list")
+        if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
+            raise ConfigError(f"{where}: timeout must be a number of seconds > 0, found {self.timeout!r}")
         self.targets = check_targets(self.targets, where)
         self.periods = [str(p) for p in self.periods]
         if isinstance(self.departments, list):
