@@ -55,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="output format (repeatable): html, pdf…; default: the spec's")
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=1, help="briefings produced in parallel")
+    run.add_argument("--timeout", type=float, metavar="SECONDS",
+                     help=f"stop a report whose notebook runs longer (default: the spec's, else "
+                          f"{batch.DEFAULT_TIMEOUT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--force", action="store_true",
                      help="rebuild every report, even those whose inputs are unchanged since the last run")
@@ -106,20 +109,23 @@ def _run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise ParreportError("--workers must be at least 1")
     spec = batch.BatchSpec.load(args.spec)
-    if args.report or args.format:
+    if args.report or args.format or args.timeout is not None:
         spec.reports = args.report or spec.reports
         spec.formats = args.format or spec.formats
         spec.notebook = None if args.report else spec.notebook
+        spec.timeout = spec.timeout if args.timeout is None else args.timeout
         spec.check("command line")
     results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
                               force=args.force,
                               registry_path=args.registry)
-    failed = [r for r in results if r.status != "ok"]
-    print(f"{len(results) - len(failed)} reports written to {args.out}/ (index: {args.out / 'index.html'})")
-    for result in failed:
+    by_status = {status: [r for r in results if r.status == status] for status in (batch.OK, batch.NO_DATA, batch.FAILED)}
+    print(f"{len(by_status[batch.OK])} reports written to {args.out}/ (index: {args.out / 'index.html'})")
+    for result in by_status[batch.NO_DATA]:
+        print(f"không có dữ liệu {result.period}/{result.department}: {result.error}")
+    for result in by_status[batch.FAILED]:
         print(f"FAILED {result.period}/{result.department}: {result.error}", file=sys.stderr)
-    return 1 if failed else 0
+    return 1 if by_status[batch.FAILED] else 0
 
 
 def _check_766(args: argparse.Namespace) -> int:

@@ -14,7 +14,7 @@ class ConfigError(ParreportError):
 
 
 class InputError(ParreportError):
-    """A data file cannot be read as the contract (DATA.md) requires.
+    """A data file cannot be read as the contract (docs/data.md §2) requires.
 
     ``row`` is the row a person sees in a spreadsheet or text editor: the header is row 1,
     the first data row is row 2.
@@ -54,3 +54,12 @@ class InputError(ParreportError):
 
 class UnknownUnitError(InputError):
     """Data names a unit that the department registry does not know."""
+
+
+class NoDataError(ParreportError):
+    """A unit has no data in a period (docs/data.md §3.4): no briefing is made, rather than one of zeros."""
+
+    def __init__(self, department: str, period: str, detail: str) -> None:
+        self.department = department
+        self.period = period
+        super().__init__(detail)

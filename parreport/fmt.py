@@ -1,4 +1,4 @@
-"""How numbers are written in Vietnamese (DATA.md §4), through Babel's ``vi`` locale.
+"""How numbers are written in Vietnamese (docs/data.md §4), through Babel's ``vi`` locale.
 
 ``1.874`` hồ sơ, ``99,58%``, ``tăng 7,47 điểm phần trăm``, rank ``3/18``, ``90,26/108 điểm``.
 A missing value (no dossier to divide by) is written as :data:`MISSING`.

@@ -1,6 +1,6 @@
 """Reporting periods: years, halves, quarters and months, their dates and Vietnamese labels.
 
-Two conventions decide where a period starts and ends (DATA.md §1):
+Two conventions decide where a period starts and ends (docs/data.md §1.2):
 
 * ``calendar`` (default, as on the national 766 dashboard): Q1 2023 = 1/1/2023 – 31/3/2023.
 * ``nd09``, the cut-off of Nghị định 09/2019/NĐ-CP used in written periodic reports: a period runs

@@ -1,4 +1,4 @@
-"""The department registry (``params/departments.yaml``, DATA.md §2.6).
+"""The department registry (``params/departments.yaml``, docs/data.md §2.6).
 
 A unit is a stable ``code`` with a display ``name``; data may name a unit by its code, its name or its
 short name (compared case-insensitively, NFC). Renames and mergers are recorded with ``valid_from``,

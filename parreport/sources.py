@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from parreport import demo
-from parreport.errors import InputError
+from parreport.errors import ConfigError, InputError
 from parreport.ingest.read import SUPPORTED_SUFFIXES
 from parreport.paths import DEFAULT_REGISTRY, cache_dir
 from parreport.registry import Registry
@@ -36,10 +36,11 @@ def ingest_files(store: Store, paths: list[str | Path], registry: Registry) -> l
 
 
 def open_store(data: str | Path | None = None, registry: Registry | None = None) -> Store:
-    """A read-only view of the data: ``None`` → the demo store; a ``.duckdb`` file → that store;
-    an export file or a folder of exports → an in-memory store holding them."""
+    """A read-only view of the data: ``None`` → the demo store (bundled demo registry only, see
+    :func:`demo_store`); a ``.duckdb`` file → that store; an export file or a folder of exports → an
+    in-memory store holding them."""
     if data is None:
-        return Store(demo_store(), read_only=True)
+        return Store(demo_store(Path(registry.source) if registry else DEFAULT_REGISTRY), read_only=True)
     path = Path(data)
     if path.suffix == STORE_SUFFIX:
         return Store(path, read_only=True)
@@ -48,8 +49,25 @@ def open_store(data: str | Path | None = None, registry: Registry | None = None)
     return store
 
 
+def is_demo_registry(registry_path: str | Path) -> bool:
+    """Whether ``registry_path`` is the bundled demo registry (the same file, or a copy of it)."""
+    path = Path(registry_path)
+    if path.resolve() == DEFAULT_REGISTRY.resolve():
+        return True
+    return path.is_file() and path.read_bytes() == DEFAULT_REGISTRY.read_bytes()
+
+
 def demo_store(registry_path: Path = DEFAULT_REGISTRY) -> Path:
-    """The demo province's store, generated once and cached (keyed by the generator and the registry)."""
+    """The demo province's store, generated once and cached (keyed by the generator and the registry).
+
+    Generated figures exist only for the bundled demo registry: for any other registry this is a
+    :class:`ConfigError` (a real province's units must never get invented figures).
+    """
+    if not is_demo_registry(registry_path):
+        raise ConfigError(
+            f"no data given for the registry {registry_path}: generated demo figures exist only for the "
+            f"bundled demo province ({DEFAULT_REGISTRY}); give your data with --data (a .duckdb store, "
+            "an export file or a folder of exports) or 'data:' in the batch spec (data= in a notebook)")
     key = hashlib.sha256(DEMO_STORE_VERSION.encode() + Path(demo.__file__).read_bytes()
                          + registry_path.read_bytes()).hexdigest()[:12]
     target = cache_dir() / f"demo-{key}{STORE_SUFFIX}"

@@ -55,8 +55,9 @@ def test_run_refuses_an_unknown_department_before_any_kernel_starts(tmp_path, re
 
 
 def test_run_refuses_a_bad_period(tmp_path, registry_file):
+    (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
     done = cli("--registry", str(registry_file), "run", "--department", "STP", "--period", "2023-Q5",
-               "--out", "out", cwd=tmp_path)
+               "--data", "good.csv", "--out", "out", cwd=tmp_path)
     assert done.returncode == 2 and "2023-Q5" in done.stderr and "Traceback" not in done.stderr
 
 

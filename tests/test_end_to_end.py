@@ -89,6 +89,7 @@ def test_seed_quarter_narrative_in_html_and_pdf(batch_run):
     text = re.sub(r"\s+", " ", " ".join(pages))
     assert "1.926 hồ sơ" in text and "1.855 hồ sơ" in text and "71 hồ sơ đang giải quyết trong hạn" in text
     assert "Sở Tài nguyên và Môi trường" in text
+    assert "Dữ liệu mẫu" not in text  # real data: no sample-data label on the cover or in the header
 
 
 def test_second_quarter_rates_and_change(batch_run):

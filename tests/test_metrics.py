@@ -1,4 +1,4 @@
-"""Dossier metrics (DATA.md §3) on hand-built records; every expected figure is worked out in comments."""
+"""Dossier metrics (docs/data.md §3) on hand-built records; every expected figure is worked out in comments."""
 from __future__ import annotations
 
 import pandas as pd
@@ -92,7 +92,7 @@ def test_seed_002_quarter_reproduced(registry):
 
 def test_rates_changes_and_ranks(registry):
     # STNMT Q1 2020: 10 resolved, 8 early/on time, 2 late → 80 %. Q4 2019: 4 resolved, all early → 100 %.
-    # STP Q1 2020: 5 resolved, all on time → 100 %. "007" has no dossier (zeros, no rate).
+    # STP Q1 2020: 5 resolved, all on time → 100 %. "007" has no dossier: no data, unknown counts, no rate.
     rows = (
         [{"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-10"}] * 8
         + [{"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-22",
@@ -109,7 +109,8 @@ def test_rates_changes_and_ranks(registry):
     assert card.loc["STNMT", "apology_rate"] == 1.0                          # 2 late, 2 apologies
     assert (card.loc["STP", "on_time_rate_rank"], card.loc["STP", "on_time_rate_rank_of"]) == (1, 2)
     assert (card.loc["STNMT", "on_time_rate_rank"], card.loc["STNMT", "on_time_rate_rank_of"]) == (2, 2)
-    assert card.loc["007", "received"] == 0 and pd.isna(card.loc["007", "on_time_rate"])
+    assert pd.isna(card.loc["007", "received"]) and pd.isna(card.loc["007", "on_time_rate"])
+    assert not card.loc["007", "has_data"] and card.loc["STP", "has_data"] and card.loc[PROVINCE, "has_data"]
     # Province = sum of units: 13 resolved (10 + 5 − …): STNMT 10 + STP 5 = 15, on time 8 + 5 = 13.
     assert card.loc[PROVINCE, "resolved"] == 15
     assert card.loc[PROVINCE, "on_time_rate"] == pytest.approx(13 / 15)

@@ -1,13 +1,18 @@
-"""Batch: plan kind × department × period, run each notebook through papermill, render, index, manifest."""
+"""Batch: plan kind × department × period, run each notebook through papermill, render, index, manifest.
+
+A run holds the output folder's lock, first finishes or removes what an interrupted run left there
+(:mod:`parreport.batch.outdir`), and records each report in the manifest and index as soon as it is done.
+"""
 from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
 
+from parreport.batch.outdir import output_lock, recover
 from parreport.batch.plan import Job, plan
 from parreport.batch.publish import MANIFEST, write_index, write_manifest
 from parreport.batch.reuse import job_keys, previous_reports, reusable
-from parreport.batch.runner import JobResult, run_jobs
+from parreport.batch.runner import DEFAULT_TIMEOUT, FAILED, NO_DATA, OK, JobResult, run_jobs
 from parreport.batch.spec import DEFAULT_SPEC, BatchSpec
 from parreport.metrics.shared import precompute_counts
 from parreport.paths import DEFAULT_REGISTRY
@@ -15,7 +20,7 @@ from parreport.registry import Registry
 from parreport.sources import STORE_SUFFIX, demo_store, ingest_files, open_store
 from parreport.store import Store
 
-__all__ = ["BatchSpec", "DEFAULT_SPEC", "Job", "JobResult", "run_batch"]
+__all__ = ["BatchSpec", "DEFAULT_SPEC", "DEFAULT_TIMEOUT", "FAILED", "Job", "JobResult", "NO_DATA", "OK", "run_batch"]
 
 
 def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: list[str] | None = None,
@@ -26,23 +31,32 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
     ``force``."""
     registry = Registry.load(registry_path)
     out = Path(out).resolve()
-    source = _stage(data or spec.data, out, registry) if (data or spec.data) else str(demo_store(registry_path))
-    with open_store(source, registry) as store:
-        jobs = plan(spec, registry, store, source, out, departments, periods)
-        precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
-        data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
-        keys = job_keys(jobs, store, registry, spec.formats)
-    previous = {} if force else previous_reports(out, MANIFEST)
-    kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
-    todo = [job for job in jobs if kept[job.name] is None]
-    built = dict(zip((job.name for job in todo), run_jobs(todo, spec.formats, workers=workers, progress=progress)))
-    for name, result in built.items():
-        result.key = keys[name] if result.status == "ok" else None
-    results = [kept[job.name] or built[job.name] for job in jobs]
-    spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
-    manifest = write_manifest(out, results, data_record, spec_record)
-    write_index(out, manifest, registry)
-    return results
+    given = data or spec.data
+    demo = None if given else str(demo_store(registry_path))  # refuses a registry other than the demo one
+    with output_lock(out):
+        recover(out)
+        source = _stage(given, out, registry) if given else demo
+        with open_store(source, registry) as store:
+            jobs = plan(spec, registry, store, source, out, departments, periods)
+            precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
+            data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
+            keys = job_keys(jobs, store, registry, spec.formats)
+        spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
+        previous = {} if force else previous_reports(out, MANIFEST)
+        kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
+
+        def record(result: JobResult) -> None:
+            if result.status == OK and not result.reused:  # the inputs it was built from, for the next run
+                result.key = keys[f"{result.period}/{result.department}/{result.stem}"]
+            write_index(out, write_manifest(out, [result], data_record, spec_record), registry)
+        todo = [job for job in jobs if kept[job.name] is None]
+        for job in jobs:
+            if kept[job.name] is not None:
+                record(kept[job.name])
+        built = run_jobs(todo, spec.formats, workers=workers, progress=progress, timeout=spec.timeout,
+                         on_result=record)
+        by_name = {job.name: result for job, result in zip(todo, built)}
+        return [kept[job.name] or by_name[job.name] for job in jobs]
 
 
 def _stage(data: str, out: Path, registry: Registry) -> str:
@@ -52,7 +66,6 @@ def _stage(data: str, out: Path, registry: Registry) -> str:
     if path.suffix == STORE_SUFFIX:
         return str(path)
     staged = out / ".data.duckdb"
-    out.mkdir(parents=True, exist_ok=True)
     staged.unlink(missing_ok=True)
     with Store(staged) as store:
         ingest_files(store, [path], registry)

@@ -3,7 +3,9 @@
 The manifest accumulates: a run updates the entries of the reports it produced and keeps the others,
 so the index always lists every report in the folder. A report is identified by its period, unit and
 file stem; the index groups reports by kind (the province overview first) and shows each kind's own
-headline figures.
+headline figures. A report whose re-run failed (or found no data) keeps its previous good files on disk,
+and its entry keeps them as ``last_good`` (outputs, headline, generated_at) beside the failure, so the
+index links both.
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from parreport import fmt
-from parreport.batch.runner import JobResult
+from parreport.batch.runner import OK, JobResult
 from parreport.metrics.definitions import PROVINCE, PROVINCE_LABEL
 from parreport.narrative import render
 from parreport.periods import Period
@@ -30,13 +32,17 @@ PACKAGES = ("parreport", "pandas", "duckdb", "papermill", "nbconvert", "weasypri
 
 
 def write_manifest(out: Path, results: list[JobResult], data: dict, spec: dict) -> dict:
-    """Merge this run's results into ``OUT/manifest.json`` (written atomically) and return it."""
+    """Merge results into ``OUT/manifest.json`` (written atomically) and return it."""
     path = out / MANIFEST
     previous = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
     reports = {_key(r): r for r in previous.get("reports", [])}
-    reports.update({_key(r.to_dict()): _relative(r.to_dict(), out) for r in results})
+    now = datetime.now().isoformat(timespec="seconds")
+    for result in results:
+        entry = _relative(result.to_dict(), out) | {"generated_at": now}
+        last_good = _last_good(reports.get(_key(entry))) if entry["status"] != OK else None
+        reports[_key(entry)] = entry | ({"last_good": last_good} if last_good else {})
     manifest = {
-        "generated_at": datetime.now().isoformat(timespec="seconds"),
+        "generated_at": now,
         "versions": {"python": platform.python_version()} | {name: version(name) for name in PACKAGES},
         "data": data,
         "spec": spec,
@@ -44,6 +50,16 @@ def write_manifest(out: Path, results: list[JobResult], data: dict, spec: dict) 
     }
     _write_atomically(path, json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
     return manifest
+
+
+def _last_good(entry: dict | None) -> dict | None:
+    """The latest good production of a report, from its previous manifest entry."""
+    if entry is None:
+        return None
+    if entry["status"] != OK:
+        return entry.get("last_good")
+    outputs = {name: href for name, href in entry["outputs"].items() if name != "failed_notebook"}
+    return {"outputs": outputs, "headline": entry.get("headline", {}), "generated_at": entry.get("generated_at")}
 
 
 def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
@@ -69,9 +85,16 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
 def _row(report: dict, registry: Registry) -> dict:
     code = report["department"]
     name = PROVINCE_LABEL if code == PROVINCE else registry.get(code).name if code in registry else code
-    links = [{"label": FORMATS[output].label, "href": href}
-             for output, href in report["outputs"].items() if output in FORMATS]
-    return {**report, "name": name, "period_label": Period.parse(report["period"]).label_vi, "links": links}
+    last_good = report.get("last_good")
+    return {**report, "name": name, "period_label": Period.parse(report["period"]).label_vi,
+            "links": _links(report["outputs"]),
+            "last_good_links": _links(last_good["outputs"]) if last_good else [],
+            "last_good_at": fmt.moment(datetime.fromisoformat(last_good["generated_at"]))
+            if last_good and last_good.get("generated_at") else None}
+
+
+def _links(outputs: dict[str, str]) -> list[dict]:
+    return [{"label": FORMATS[output].label, "href": href} for output, href in outputs.items() if output in FORMATS]
 
 
 def _key(report: dict) -> tuple[str, str, str]:

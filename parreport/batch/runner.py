@@ -1,23 +1,30 @@
 """Run planned jobs: papermill executes the notebook, then each requested format is rendered.
 
-Each job writes into a scratch folder and moves finished files into place one by one, so a failure
-never leaves a half-written report over a good one. A failing job keeps its executed notebook as
-``<stem>.failed.ipynb`` and does not stop the others.
+Each job writes into a scratch folder and publishes the report's files together (see
+:mod:`parreport.batch.outdir`), so a failure never leaves a half-written report or a mix of old and new
+files. A job ends in one of three states: ``ok``; ``no_data`` (the unit has no data in the period,
+:class:`~parreport.errors.NoDataError`: nothing is written); ``failed`` (the reason is kept, the executed
+notebook too, as ``<stem>.failed.ipynb``, and the report's previous files stay as they were). A kernel
+that runs longer than the timeout is killed (with any process it started) and its job fails; the other
+jobs go on.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
-import shutil
+import signal
 import tempfile
+import threading
 import time
 import traceback
 import uuid
-from collections.abc import Iterator
+import weakref
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import nbformat
 import papermill
@@ -25,9 +32,14 @@ from jupyter_client.manager import KernelManager
 from traitlets import Unicode, default
 from tqdm import tqdm
 
+from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
-from parreport.render import RenderSource, get_format
+from parreport.batch.spec import DEFAULT_TIMEOUT
+from parreport.errors import NoDataError
+from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
+
+OK, NO_DATA, FAILED = "ok", "no_data", "failed"
 
 
 class LocalKernelManager(KernelManager):
@@ -35,10 +47,27 @@ class LocalKernelManager(KernelManager):
     kernel has no reason to warn about unencrypted traffic."""
 
     transport = Unicode("ipc")
+    started: ClassVar[weakref.WeakSet] = weakref.WeakSet()  # this process's kernel managers
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        LocalKernelManager.started.add(self)
 
     @default("ip")
     def _unique_socket_prefix(self) -> str:  # parallel workers must never share socket files
         return os.path.join(tempfile.gettempdir(), f"parreport-kernel-{uuid.uuid4().hex[:12]}")
+
+    @classmethod
+    def kill_all(cls) -> None:
+        """Kill the kernels this process started, with their process groups (a kernel runs in its own
+        session, so whatever it spawned goes too)."""
+        for manager in list(cls.started):
+            process = getattr(manager.provisioner, "process", None)
+            if process is not None and process.poll() is None:
+                try:
+                    os.killpg(process.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
 
 
 @dataclass
@@ -47,7 +76,7 @@ class JobResult:
     department: str
     period: str
     stem: str
-    status: str  # "ok" or "failed"
+    status: str  # OK, NO_DATA or FAILED
     parameters: dict
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -60,59 +89,84 @@ class JobResult:
         return asdict(self)
 
 
-def run_job(job: Job, formats: list[str]) -> JobResult:
+def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> JobResult:
     """Execute, render and publish one report; never raises for a failure of the job itself."""
-    result = JobResult(job.kind, job.department, job.period.code, job.stem, "ok", job.parameters)
-    job.out_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=job.out_dir, prefix=".partial-") as scratch:
-        executed = Path(scratch) / f"{job.stem}.ipynb"
-        try:
-            with _timed(result, "execute"):
-                papermill.execute_notebook(
-                    str(job.notebook), str(executed), parameters=job.parameters, kernel_name="python3",
-                    cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                    kernel_manager_class=LocalKernelManager)
-            node = nbformat.read(executed, as_version=4)
-            result.headline = _headline(node)
-            source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
-            files = {"ipynb": executed}
-            for name in formats:
-                output_format = get_format(name)
-                files[name] = Path(scratch) / f"{job.stem}{output_format.suffix}"
-                with _timed(result, name):
-                    output_format.render(source, files[name])
-            for name, path in files.items():
-                target = job.out_dir / path.name
-                os.replace(path, target)
-                result.outputs[name] = str(target)
-            (job.out_dir / f"{job.stem}.failed.ipynb").unlink(missing_ok=True)
-        except Exception as exc:  # a failing job is reported, never fatal to the batch
-            result.status = "failed"
-            result.error = _describe(exc)
-            if executed.exists():
-                failed = job.out_dir / f"{job.stem}.failed.ipynb"
-                shutil.copyfile(executed, failed)
-                result.outputs["failed_notebook"] = str(failed)
+    result = JobResult(job.kind, job.department, job.period.code, job.stem, OK, job.parameters)
+    try:
+        with scratch(job.out_dir, job.stem) as folder:
+            executed = folder / f"{job.stem}.ipynb"
+            try:
+                files = _produce(job, formats, timeout, executed, result)
+                stale = [job.out_dir / f"{job.stem}{f.suffix}" for name, f in FORMATS.items() if name not in files]
+                published = publish(files, job.out_dir, job.stem, [*stale, job.out_dir / f"{job.stem}.failed.ipynb"])
+                result.outputs = {name: str(path) for name, path in published.items()}
+            except Exception as exc:  # a failing job is reported, never fatal to the batch
+                _record_failure(job, result, exc, executed)
+    except Exception as exc:  # the scratch folder itself could not be made or removed
+        result.status, result.error = FAILED, _describe(exc)
     return result
 
 
-def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1,
-             progress: bool = True) -> list[JobResult]:
-    """Run every job, ``workers`` at a time, with a progress bar; results in job order."""
+def _produce(job: Job, formats: list[str], timeout: float, executed: Path, result: JobResult) -> dict[str, Path]:
+    """Run the notebook (killed after ``timeout`` seconds) and render every format beside it."""
+    with _timed(result, "execute"), _deadline(timeout) as expired:
+        try:
+            papermill.execute_notebook(
+                str(job.notebook), str(executed), parameters=job.parameters, kernel_name="python3",
+                cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
+                kernel_manager_class=LocalKernelManager)
+        except Exception:
+            if expired.is_set():
+                raise TimeoutError(f"stopped after {timeout:g} s (timeout): the notebook ran too long") from None
+            raise
+    node = nbformat.read(executed, as_version=4)
+    result.headline = _headline(node)
+    source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
+    files = {"ipynb": executed}
+    for name in formats:
+        output_format = get_format(name)
+        files[name] = executed.with_name(f"{job.stem}{output_format.suffix}")
+        with _timed(result, name):
+            output_format.render(source, files[name])
+    return files
+
+
+def _record_failure(job: Job, result: JobResult, exc: Exception, executed: Path) -> None:
+    """``no_data`` for a unit without data (nothing written), else ``failed`` with the executed notebook
+    kept beside the report's previous files."""
+    no_data = isinstance(exc, papermill.PapermillExecutionError) and exc.ename == NoDataError.__name__
+    result.status = NO_DATA if no_data else FAILED
+    result.error = exc.evalue if no_data else _describe(exc)
+    result.headline = {}
+    if not no_data and executed.exists():
+        failed = job.out_dir / f"{job.stem}.failed.ipynb"
+        os.replace(executed, failed)
+        result.outputs["failed_notebook"] = str(failed)
+
+
+def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1, progress: bool = True,
+             timeout: float = DEFAULT_TIMEOUT, on_result: Callable[[JobResult], None] | None = None
+             ) -> list[JobResult]:
+    """Run every job, ``workers`` at a time, with a progress bar; ``on_result`` sees each result as soon
+    as its job ends (so an interrupted batch has recorded the reports it finished). Results in job order."""
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
+
+    def finished(number: int, result: JobResult) -> None:
+        results[number] = result
+        if on_result is not None:
+            on_result(result)
+        bar.update()
     if workers <= 1:
         for number, job in enumerate(jobs):
-            results[number] = run_job(job, formats)
-            bar.update()
+            finished(number, run_job(job, formats, timeout))
     else:
         # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
         # deadlock the child.
         with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_job, job, formats): number for number, job in enumerate(jobs)}
+            futures = {pool.submit(run_job, job, formats, timeout): number for number, job in enumerate(jobs)}
             for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
+                finished(futures[future], future.result())
     bar.close()
     return [results[number] for number in range(len(jobs))]
 
@@ -123,6 +177,23 @@ def _timed(result: JobResult, step: str) -> Iterator[None]:
     started = time.perf_counter()
     yield
     result.seconds[step] = round(time.perf_counter() - started, 3)
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[threading.Event]:
+    """Kill this process's kernels if the block is still running after ``seconds``; the event tells."""
+    expired = threading.Event()
+
+    def stop() -> None:
+        expired.set()
+        LocalKernelManager.kill_all()
+    timer = threading.Timer(seconds, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield expired
+    finally:
+        timer.cancel()
 
 
 def _headline(node: nbformat.NotebookNode) -> dict:

@@ -13,6 +13,8 @@ from parreport.metrics.s766 import DEFAULT_TOLERANCE, check_tolerance
 from parreport.reports.kinds import get_kind
 from parreport.yamlfile import read_yaml
 
+DEFAULT_TIMEOUT = 600  # seconds
+
 DEFAULT_SPEC = PARAMS_DIR / "quarterly.yaml"
 DEFAULT_FORMATS = ("html", "pdf")
 LATEST = "latest"
@@ -32,6 +34,7 @@ class BatchSpec:
     targets: dict[str, float] = field(default_factory=dict)
     tolerance_766: float = DEFAULT_TOLERANCE  # points: computed vs official 766 scores further apart are flagged
     data: str | None = None
+    timeout: float = DEFAULT_TIMEOUT  # seconds a report's notebook may run before it is stopped
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_SPEC) -> "BatchSpec":
@@ -72,6 +75,8 @@ class BatchSpec:
             raise ConfigError(f"{where}: departments must be a list of codes or 'all'")
         if not isinstance(self.periods, list) or not self.periods:
             raise ConfigError(f"{where}: periods must be a non-empty list")
+        if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
+            raise ConfigError(f"{where}: timeout must be a number of seconds > 0, found {self.timeout!r}")
         self.targets = check_targets(self.targets, where)
         try:
             self.tolerance_766 = check_tolerance(self.tolerance_766)

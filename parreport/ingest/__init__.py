@@ -44,7 +44,7 @@ def detect_kind(headers: list[str]) -> str:
     if not complete and named < MIN_NAMED_COLUMNS:
         raise InputError("<headers>", "the header row matches no known table",
                          expected="the columns of dossier records, Biểu 06 counts, PAR Index, SIPAS or 766 scores "
-                                  "(DATA.md §2)", found=", ".join(headers))
+                                  "(docs/data.md §2)", found=", ".join(headers))
     return kind
 
 

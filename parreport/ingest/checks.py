@@ -9,6 +9,7 @@ from parreport.errors import InputError
 from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD, TableSchema, header_key
 from parreport.metrics.catalogue import GROUPS, INDICATORS
 
+FIRST_YEAR, LAST_YEAR = 1900, 2100
 _TOTAL_KEYS = {header_key(TOTAL_FIELD), header_key("Tổng cộng"), header_key("Tổng số")}
 
 
@@ -29,7 +30,10 @@ def check(path: Path, schema: TableSchema, frame: pd.DataFrame, headers: dict[st
                    frame["completed_at"])
         fail_where(frame["due_at"].dt.normalize() < received, "due_at", "due before it was received",
                    "a due date on or after the reception date", frame["due_at"])
-    elif schema.kind == "par_index":
+    if "year" in frame:
+        fail_where((frame["year"] < FIRST_YEAR) | (frame["year"] > LAST_YEAR), "year", "not a year",
+                   f"a year from {FIRST_YEAR} to {LAST_YEAR}", frame["year"])
+    if schema.kind == "par_index":
         fail_where(frame["max_score"] <= 0, "max_score", "maximum score must be positive", "a number > 0",
                    frame["max_score"])
         fail_where(frame["score"] > frame["max_score"], "score", "score above the maximum",

@@ -21,6 +21,8 @@ DATE_FORMATS = (
     "%H:%M %d/%m/%Y", "%H:%M:%S %d/%m/%Y", "%Y-%m-%d %H:%M:%S.%f",
 )
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+EXCEL_LAST_SERIAL = 2958465  # 31/12/9999, the last date Excel can hold
+MAX_WHOLE = 10**15  # larger "whole numbers" are not counts or years, and lose digits as floats
 _BOOLS = {"true": True, "false": False, "1": True, "0": False, "x": True, "": False, "có": True, "không": False,
           "yes": True, "no": False, "đúng": True, "sai": False, "1.0": True, "0.0": False}
 _CHANNELS = {"online": "online", "trực tuyến": "online", "truc tuyen": "online", "2": "online",
@@ -30,7 +32,7 @@ _CHANNELS = {"online": "online", "trực tuyến": "online", "truc tuyen": "onli
 EXPECTED = {
     DATETIME: "a date such as 30/06/2023, 30/06/2023 14:05 or 2023-06-30",
     BOOL: "true/false, 1/0, x/empty or Có/Không",
-    INT: "a whole number ≥ 0",
+    INT: "a whole number ≥ 0 (at most 15 digits)",
     FLOAT: "a number such as 90,26 or 90.26",
     CHANNEL: "Trực tuyến, Trực tiếp or Bưu chính/BCCI (online, in_person, postal)",
     PERIOD: "a period such as 2023, 2023-H1, 2023-Q2, Q2/2023 or 2023-06",
@@ -90,9 +92,11 @@ def _datetimes(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         result[native] = pd.to_datetime(values[native]).astype("datetime64[us]")
     serial = pd.Series(False, index=values.index) if all_text else values.map(
         lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool))
-    if serial.any():
-        days = pd.to_numeric(values[serial], errors="coerce")
-        result[serial] = (EXCEL_EPOCH + pd.to_timedelta(days, unit="D")).astype("datetime64[us]").dt.round("s")
+    if serial.any():  # Excel serial day numbers; others (negative, beyond year 9999, not finite) are unreadable
+        days = pd.to_numeric(values[serial], errors="coerce").astype("float64")
+        days = days[(days >= 0) & (days <= EXCEL_LAST_SERIAL)]
+        seconds = (days.to_numpy() * 86400).round().astype("int64").astype("timedelta64[s]")
+        result[days.index] = (EXCEL_EPOCH.to_datetime64().astype("datetime64[s]") + seconds).astype("datetime64[us]")
     text = values[~native & ~serial].astype("string").str.strip()
     text = text[text.ne("").fillna(False)]
     for fmt in _likely_formats(text):
@@ -130,15 +134,22 @@ def _bools(values: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 
 def _ints(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    numbers = pd.to_numeric(values.astype("string").str.strip(), errors="coerce")
-    whole = numbers.notna() & (numbers % 1 == 0) & (numbers >= 0)
-    return numbers.where(whole).astype("Int64"), ~whole.astype(bool)
+    numbers = _finite(pd.to_numeric(values.astype("string").str.strip(), errors="coerce"))
+    whole = (numbers % 1 == 0) & (numbers >= 0) & (numbers <= MAX_WHOLE)
+    whole = whole.fillna(False).astype(bool)
+    return numbers.where(whole).astype("Int64"), ~whole
 
 
 def _floats(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = values.astype("string").str.strip().str.replace(",", ".", regex=False)
-    numbers = pd.to_numeric(text, errors="coerce").astype("Float64")
+    numbers = _finite(pd.to_numeric(text, errors="coerce"))
     return numbers, numbers.isna().astype(bool)
+
+
+def _finite(numbers: pd.Series) -> pd.Series:
+    """Numbers as Float64, infinities (``inf``, ``1e400``) as missing: no export states an infinite figure."""
+    numbers = numbers.astype("Float64")
+    return numbers.mask(numbers.abs() == np.inf)
 
 
 def _channels(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -134,14 +134,34 @@ def _read_excel(path: Path) -> RawTable:
             cells = sheet.iloc[start + 1:].reset_index(drop=True)
             rows = pd.Series(range(start + 2, start + 2 + len(cells)))
             return _without_blank_rows(headers, cells, rows)
-    raise InputError(path, "no sheet has a recognisable header row", expected="column names such as those in DATA.md §2")
+    raise InputError(path, "no sheet has a recognisable header row", expected="column names such as those in docs/data.md §2")
 
 
 def _read_parquet(path: Path) -> RawTable:
     frame = pd.read_parquet(path)  # typed columns stay typed: the parsers read them as they are
     headers = [str(c) for c in frame.columns]
+    rows = pd.Series(range(2, 2 + len(frame)))
     frame.columns = range(len(frame.columns))
-    return RawTable(headers, frame, pd.Series(range(2, 2 + len(frame))))
+    for position in frame.columns:
+        if frame[position].dtype == object:  # binary or nested Parquet columns; strings have their own dtype
+            frame[position] = _scalars(path, frame[position], rows, headers[position])
+    return RawTable(headers, frame, rows)
+
+
+def _scalars(path: Path, values: pd.Series, rows: pd.Series, header: str) -> pd.Series:
+    """A Parquet column's cells as single values: binary cells as UTF-8 text; lists and records refused."""
+    def one(value: object, row: int) -> object:
+        if isinstance(value, (bytes, bytearray)):
+            try:
+                return value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(path, "cannot decode the text", row=row, column=header, expected="UTF-8 text",
+                                 found=bytes(value)) from None
+        if value is not None and not pd.api.types.is_scalar(value):
+            raise InputError(path, "a list or record where a single value belongs", row=row, column=header,
+                             expected="one value per cell", found=str(value))
+        return value
+    return pd.Series([one(value, row) for value, row in zip(values, rows)], index=values.index, dtype=object)
 
 
 def _without_blank_rows(headers: list[str], cells: pd.DataFrame, rows: pd.Series) -> RawTable:

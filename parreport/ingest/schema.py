@@ -1,4 +1,4 @@
-"""The tables parreport reads (DATA.md §2): canonical columns, their types and Vietnamese aliases.
+"""The tables parreport reads (docs/data.md §2): canonical columns, their types and Vietnamese aliases.
 
 This module is the one place where an input column is defined. Each :class:`TableSchema` lists its
 columns; readers map a file's headers onto them (case-insensitively, NFC, surrounding spaces ignored).
@@ -50,7 +50,7 @@ def header_key(text: object) -> str:
 
 DOSSIERS = TableSchema(
     kind="dossiers",
-    description="dossier records (one row per hồ sơ TTHC, DATA.md §2.1)",
+    description="dossier records (one row per hồ sơ TTHC, docs/data.md §2.1)",
     key=("department", "dossier_id"),
     columns=(
         Column("dossier_id", TEXT, aliases=("Mã hồ sơ", "Số hồ sơ")),
@@ -77,7 +77,7 @@ COUNT_MEASURES = (
 
 COUNTS = TableSchema(
     kind="counts",
-    description="aggregated counts (Biểu số 06/VPCP/KSTT, DATA.md §2.2)",
+    description="aggregated counts (Biểu số 06/VPCP/KSTT, docs/data.md §2.2)",
     key=("department", "period", "field"),
     columns=(
         Column("department", TEXT, aliases=("Mã đơn vị", "Đơn vị")),
@@ -90,7 +90,7 @@ COUNTS = TableSchema(
 
 PAR_INDEX = TableSchema(
     kind="par_index",
-    description="PAR Index component scores (annual, DATA.md §2.3)",
+    description="PAR Index component scores (annual, docs/data.md §2.3)",
     key=("year", "department", "area"),
     columns=(
         Column("year", INT, aliases=("Năm",)),
@@ -103,7 +103,7 @@ PAR_INDEX = TableSchema(
 
 SIPAS = TableSchema(
     kind="sipas",
-    description="SIPAS satisfaction index (annual, DATA.md §2.4)",
+    description="SIPAS satisfaction index (annual, docs/data.md §2.4)",
     key=("year", "department", "factor"),
     columns=(
         Column("year", INT, aliases=("Năm",)),
@@ -117,7 +117,7 @@ SIPAS = TableSchema(
 # hold both. ``max_score``, when the export lacks it, is the catalogue's maximum.
 SCORES_766 = TableSchema(
     kind="scores_766",
-    description="official 766 scores from the national dashboard (DATA.md §2.5)",
+    description="official 766 scores from the national dashboard (docs/data.md §2.5)",
     key=("period", "department", "group", "indicator"),
     columns=(
         Column("period", PERIOD, aliases=("Kỳ", "Kỳ đánh giá", "Quý")),

@@ -1,4 +1,4 @@
-"""Metrics: pure functions from the store's frames to tidy pandas frames (DATA.md §3)."""
+"""Metrics: pure functions from the store's frames to tidy pandas frames (docs/data.md §3)."""
 from parreport.metrics.catalogue import GROUPS, INDICATORS
 from parreport.metrics.definitions import COUNTS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD
 from parreport.metrics.dossiers import DossierData, field_table, scorecard, trend

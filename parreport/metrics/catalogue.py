@@ -6,7 +6,7 @@ threshold, its direction and its default target. Ranks, changes, targets, attent
 and the narrative all read this catalogue; no label or maximum is typed anywhere else.
 
 The 766 index (QĐ 766/QĐ-TTg, as scored on dichvucong.gov.vn; ``shared/spec/bo_chi_so_766_indicators.csv``)
-has six groups (:data:`GROUPS`, 100 points). Which of its indicators our per-dossier columns (DATA.md §2.1)
+has six groups (:data:`GROUPS`, 100 points). Which of its indicators our per-dossier columns (docs/data.md §2.1)
 reproduce:
 
 * ``progress_766`` (tiến độ, 20 points = the whole group): **Y** — received, due and completion dates.
@@ -131,7 +131,7 @@ def _official(code: str, group: str, label: str, max_score: float) -> Indicator:
 
 
 INDICATORS: dict[str, Indicator] = {indicator.name: indicator for indicator in (
-    # Rates computed from dossiers (DATA.md §3).
+    # Rates computed from dossiers (docs/data.md §3).
     Indicator("on_time_rate", "Tỷ lệ giải quyết đúng hạn và trước hạn",
               _sum("resolved_early", "resolved_on_time"), _sum("resolved"), target=0.98),
     Indicator("progress_766", "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn và trong hạn",

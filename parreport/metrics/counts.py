@@ -1,4 +1,4 @@
-"""Dossier counts of DATA.md §3 for one period, per unit × field, from records or from Biểu 06 rows."""
+"""Dossier counts of docs/data.md §3 for one period, per unit × field, from records or from Biểu 06 rows."""
 from __future__ import annotations
 
 import pandas as pd

@@ -25,7 +25,8 @@ Counter = Callable[[list[Period]], "dict[Period, pd.DataFrame]"]
 class DossierData:
     """The dossier counts of a province per unit × field, per period, from ``counter`` (which counts a
     list of periods at once). A unit with records is counted from its records; a unit without any from
-    its Biểu 06 rows. Results are kept per period, so a briefing can ask for many views cheaply.
+    its Biểu 06 rows. A unit with neither in a period has **no data** there (docs/data.md §3.4): its counts
+    are unknown (NA), never zeros. Results are kept per period, so a briefing can ask for many views cheaply.
     """
 
     counter: Counter
@@ -60,7 +61,9 @@ class DossierData:
         if missing:
             counted = self.counter(missing)
             for period in missing:
-                self._cache[period] = _with_registry_fields(counted[period], self.registry, period)
+                frame = counted[period]
+                self._cache[period] = _with_registry_fields(frame, self.registry, period,
+                                                            frozenset(frame["department"]))
             self._units.update(self._sum_units(missing))
 
     def unit_fields(self, period: Period) -> pd.DataFrame:
@@ -73,25 +76,36 @@ class DossierData:
         end and not completed before its start, or Biểu 06 rows covering it. Without either, the unit's
         counts for the period are unknown — not zero."""
         rows = self.unit_fields(period)
-        return bool(rows.loc[rows["department"] == department, "source"].notna().any())
+        return bool((rows["department"] == department).any())
 
     def units(self, period: Period) -> pd.DataFrame:
-        """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts and rates."""
+        """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts, rates and
+        ``has_data`` (a unit without data has unknown counts and rates, and no rank)."""
         self.prefetch([period])
         return self._units[period]
 
     def _sum_units(self, periods: list[Period]) -> dict[Period, pd.DataFrame]:
-        """:meth:`units` of several periods with one sum and one rate computation (``_slot`` numbers them);
-        an active unit without any count has zeros, a unit with an unknown count keeps it unknown."""
+        """:meth:`units` of several periods with one sum and one rate computation (``_slot`` numbers them).
+        ``has_data`` says whether the data covers the unit in the period; a unit without data has unknown
+        (NA) counts and rates, and the province sums the units with data (none: the province has none)."""
         by_field = pd.concat([self._cache[p].assign(_slot=slot) for slot, p in enumerate(periods)],
                              ignore_index=True)
+        covered = by_field.assign(has_data=by_field["source"].notna()).groupby(
+            ["_slot", "department"], as_index=False)["has_data"].any()
         units = sum_counts(by_field, ["_slot", "department"])
         active = pd.DataFrame([(slot, code) for slot, p in enumerate(periods) for code in self.registry.codes(p)],
                               columns=["_slot", "department"]).astype({"_slot": units["_slot"].dtype})
-        units = active.merge(units, on=["_slot", "department"], how="left", indicator=True)
-        units.loc[units.pop("_merge") == "left_only", list(COUNTS)] = 0
-        province = sum_counts(units.assign(department=PROVINCE), ["_slot", "department"])
+        units = active.merge(units, on=["_slot", "department"], how="left").merge(
+            covered, on=["_slot", "department"], how="left")
+        units["has_data"] = units["has_data"].fillna(False).astype(bool)
+        units.loc[~units["has_data"], list(COUNTS)] = pd.NA
+        with_data = units[units["has_data"]]
+        province = sum_counts(with_data.assign(department=PROVINCE), ["_slot", "department"])
+        province = pd.DataFrame({"_slot": range(len(periods)), "department": PROVINCE}).astype(
+            {"_slot": units["_slot"].dtype}).merge(province, on=["_slot", "department"], how="left")
+        province["has_data"] = province["_slot"].isin(with_data["_slot"])
         frame = pd.concat([units, province], ignore_index=True)
+        frame[list(COUNTS)] = frame[list(COUNTS)].astype("Int64")
         slots = frame.pop("_slot")
         frame.insert(0, "period", slots.map({slot: p.code for slot, p in enumerate(periods)}))
         names = {d.code: d.name for d in self.registry} | {PROVINCE: PROVINCE_LABEL}
@@ -103,15 +117,14 @@ class DossierData:
         return {p: by_slot.get(slot, frame.iloc[:0]).reset_index(drop=True) for slot, p in enumerate(periods)}
 
 
-def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Period) -> pd.DataFrame:
-    """Add zero rows for the registry fields of each active unit that had no dossier; a unit the data says
-    nothing about in the period gets them with source ``None`` (see :meth:`DossierData.has_data`)."""
+def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Period,
+                          with_data: frozenset[str]) -> pd.DataFrame:
+    """Add zero rows for the registry fields without dossiers of each active unit that has data."""
     known = set(zip(frame["department"], frame["field"])) if not frame.empty else set()
     sources = dict(zip(frame["department"], frame["source"])) if not frame.empty else {}
     missing = [
-        {"period": period.code, "department": dept.code, "field": name,
-         "source": sources.get(dept.code)}
-        for dept in registry if dept.active_in(period)
+        {"period": period.code, "department": dept.code, "field": name, "source": sources[dept.code]}
+        for dept in registry if dept.active_in(period) and dept.code in with_data
         for name in dept.fields if (dept.code, name) not in known
     ]
     if not missing:

@@ -1,4 +1,4 @@
-"""PAR Index ("Chỉ số cải cách hành chính") and SIPAS metrics (DATA.md §2.3–2.4).
+"""PAR Index ("Chỉ số cải cách hành chính") and SIPAS metrics (docs/data.md §2.3–2.4).
 
 Pure functions over the store's ``par_index`` rows (year, department, area, score, max_score) and ``sipas``
 rows (year, department, satisfaction_pct, factor), with the registry for each unit's group:

@@ -1,6 +1,6 @@
 """The 766 index of a period: official scores beside the scores computed from dossiers, and where they differ.
 
-Official scores (the store's ``scores_766`` table, DATA.md §2.5) come per unit × group, and per indicator
+Official scores (the store's ``scores_766`` table, docs/data.md §2.5) come per unit × group, and per indicator
 where the dashboard's export has them. :func:`scorecard_766` joins them onto the dossier scorecard: for
 each group ``official_<group>``, the ``official_total`` out of 100 (known only when all six groups are),
 its rank, and for each scored indicator of the catalogue ``official_<score_name>`` — the indicator's own

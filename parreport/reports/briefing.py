@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from parreport import charts, fmt
-from parreport.errors import ConfigError
+from parreport.errors import ConfigError, NoDataError
 from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
 from parreport.metrics.shared import periods_read
@@ -238,6 +238,11 @@ def load_briefing(
     card = frame.set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
+    scored = inputs.par is not None and inputs.par.unit(unit.code, period.year) is not None  # a year's PAR Index
+    if not card.at[unit.code, "has_data"] and not scored:
+        raise NoDataError(unit.code, period.code, (
+            f"{unit.code} ({unit.name}) has no data in {period.label_vi}: no dossier record and no Biểu 06 row "
+            "for the period" + (", no PAR Index score for the year" if period.kind == "Y" else "")))
     return Briefing(
         unit=unit, period=period, province=inputs.registry.province,
         card=plain(card.loc[unit.code]), province_card=plain(card.loc[PROVINCE]),
