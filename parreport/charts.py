@@ -83,31 +83,47 @@ def empty(title: str, message: str) -> Chart:
 
 def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
     """On-time rate per period (columns period_label, unit, province): the unit against the province."""
-    title = "Tỷ lệ giải quyết đúng hạn và trước hạn"
+    return _unit_and_province(frame, unit_label, "Tỷ lệ giải quyết đúng hạn và trước hạn",
+                              "Chưa có hồ sơ được giải quyết trong các kỳ này", "Toàn tỉnh", fmt.percent,
+                              percent_axis, lambda low: (max(0.0, min(low, 0.9) - 0.02), 1.01))
+
+
+def score_trend(frame: pd.DataFrame, unit_label: str, maximum: float) -> Chart:
+    """Official 766 total per quarter (columns period_label, unit, province = the average of the units)."""
+    return _unit_and_province(frame, unit_label, "Tổng điểm Bộ chỉ số 766 (điểm công bố)",
+                              "Chưa có điểm công bố trong các quý này", "Trung bình toàn tỉnh",
+                              lambda value: fmt.score(value, maximum), lambda axis: axis.set_major_formatter(
+                                  FuncFormatter(lambda value, _pos: fmt.number(value))),
+                              lambda low: (max(0.0, min(low, 0.8 * maximum) - 0.02 * maximum), 1.01 * maximum))
+
+
+def _unit_and_province(frame: pd.DataFrame, unit_label: str, title: str, nothing: str, province_label: str,
+                       written, value_axis, limits) -> Chart:
+    """A line per period of the unit against the province, the unit's last value written above its point.
+    ``written`` writes a value, ``value_axis`` formats the y axis, ``limits`` gives it from the lowest value."""
     if frame["unit"].isna().all():
-        return empty(title, "Chưa có hồ sơ được giải quyết trong các kỳ này")
+        return empty(title, nothing)
     with rc_context(HOUSE_STYLE):
         fig, axes = new_figure(2.8)
         positions = range(len(frame))
         unit = frame["unit"].astype("float64")
         province = frame["province"].astype("float64")
         axes.plot(positions, province, color=PROVINCE_GREY, linewidth=1.6, marker="o", markersize=3.5,
-                  label="Toàn tỉnh")
+                  label=province_label)
         axes.plot(positions, unit, color=ACCENT, linewidth=2.2, marker="o", markersize=4.5, label=unit_label)
         last = unit.last_valid_index()
         if last is not None:
-            axes.annotate(fmt.percent(unit[last]), (positions[last], unit[last]), textcoords="offset points",
+            axes.annotate(written(unit[last]), (positions[last], unit[last]), textcoords="offset points",
                           xytext=(0, 7), ha="center", color=ACCENT, fontweight="bold")
-        low = min(unit.min(skipna=True), province.min(skipna=True))
-        axes.set_ylim(max(0.0, min(low, 0.9) - 0.02), 1.01)
+        axes.set_ylim(*limits(min(unit.min(skipna=True), province.min(skipna=True))))
         axes.set_xticks(list(positions), frame["period_label"])
-        percent_axis(axes.yaxis)
+        value_axis(axes.yaxis)
         axes.set_title(title)
         axes.legend(loc="lower left", ncols=2)
     labels = frame["period_label"]
-    alt = (f"{title} của {unit_label} so với toàn tỉnh từ {labels.iloc[0]} đến {labels.iloc[-1]}"
-           + (f"; kỳ gần nhất đạt {fmt.percent(unit[last])}" if last is not None else "")
-           + (f", toàn tỉnh {fmt.percent(province.iloc[-1])}" if pd.notna(province.iloc[-1]) else "") + ".")
+    alt = (f"{title} của {unit_label} so với {province_label.lower()} từ {labels.iloc[0]} đến {labels.iloc[-1]}"
+           + (f"; kỳ gần nhất đạt {written(unit[last])}" if last is not None else "")
+           + (f", {province_label.lower()} {written(province.iloc[-1])}" if pd.notna(province.iloc[-1]) else "") + ".")
     return finish(fig, title, alt)
 
 

@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 
 from parreport import batch, demo
+from parreport.metrics import s766
+from parreport.reports.s766 import disagreements, disagreements_table
 from parreport.errors import ParreportError
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
@@ -60,7 +62,18 @@ def _parser() -> argparse.ArgumentParser:
                      help=f"stop a report whose notebook runs longer (default: the spec's, else "
                           f"{batch.DEFAULT_TIMEOUT})")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
+    run.add_argument("--force", action="store_true",
+                     help="rebuild every report, even those whose inputs are unchanged since the last run")
     run.set_defaults(command=_run)
+
+    check = commands.add_parser("check-766", help="list where official 766 scores and scores computed from "
+                                "dossiers disagree (exit code 1 when any)")
+    check.add_argument("--period", required=True, help="period code, e.g. 2026-Q3")
+    check.add_argument("--data", help="store (.duckdb), export file or folder; default: the demo data")
+    check.add_argument("--csv", type=Path, help="also write the disagreements to this CSV file")
+    check.add_argument("--tolerance", type=float, default=s766.DEFAULT_TOLERANCE,
+                       help=f"points of difference tolerated (default {s766.DEFAULT_TOLERANCE})")
+    check.set_defaults(command=_check_766)
     return parser
 
 
@@ -107,6 +120,7 @@ def _run(args: argparse.Namespace) -> int:
         spec.check("command line")
     results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
+                              force=args.force,
                               registry_path=args.registry)
     by_status = {status: [r for r in results if r.status == status]
                  for status in (batch.OK, batch.NO_DATA, batch.FAILED)}
@@ -116,6 +130,19 @@ def _run(args: argparse.Namespace) -> int:
     for result in by_status[batch.FAILED]:
         print(f"FAILED {result.period}/{result.department}: {result.error}", file=sys.stderr)
     return 1 if by_status[batch.FAILED] else 0
+
+
+def _check_766(args: argparse.Namespace) -> int:
+    registry = Registry.load(args.registry)
+    found = disagreements(args.period, args.data, registry, args.tolerance)
+    if found.empty:
+        print(f"No disagreement beyond {args.tolerance} point between official and computed 766 scores.")
+        return 0
+    print(disagreements_table(found))
+    if args.csv:
+        found.to_csv(args.csv, index=False, encoding="utf-8-sig")
+        print(f"written to {args.csv}")
+    return 1
 
 
 if __name__ == "__main__":

@@ -72,6 +72,9 @@ class Store:
             self.con.execute(
                 f"CREATE TABLE IF NOT EXISTS {schema.kind}_versions "
                 f"(ingest_id INTEGER, source_row BIGINT, {columns})")
+            for column in schema.columns:  # a store made before a column was added to its schema
+                self.con.execute(f'ALTER TABLE {schema.kind}_versions ADD COLUMN IF NOT EXISTS "{column.name}" '
+                                 f'{_SQL_TYPES.get(column.type, "VARCHAR")}')
             keys = ", ".join(f'v."{k}"' for k in schema.key)
             self.con.execute(f"""
                 CREATE OR REPLACE VIEW {schema.kind} AS

@@ -44,7 +44,7 @@ def test_same_seed_same_bytes_other_seed_other_data(small_demo, tmp_path):
 def test_files_come_in_the_formats_real_exports_use(small_demo):
     names = [path.name for path in small_demo]
     assert names == ["dossiers_2022.csv", "dossiers_2023.csv", "dossiers_2024.parquet", "bieu06_counts.xlsx",
-                     "par_index.csv", "sipas.csv"]
+                     "par_index.csv", "sipas.csv", "scores_766.xlsx"]
     vietnamese = small_demo[1].read_bytes()
     assert vietnamese.startswith(b"\xef\xbb\xbf")                       # UTF-8 with BOM
     header = vietnamese.decode("utf-8-sig").splitlines()[0]
@@ -93,3 +93,24 @@ def test_every_quarter_adds_up_and_looks_like_a_province(province):
         late_share = card.loc[PROVINCE, "resolved_late"] / card.loc[PROVINCE, "resolved"]
         assert 0.001 < late_share < 0.05
         assert 0.2 < card.loc[PROVINCE, "online_share"] < 0.95
+
+
+def test_official_766_scores_agree_with_the_dossiers_but_for_one(province):
+    """Every unit keeping records has the six groups (total ≤ 100) in each quarter of 2023–2024; tiến độ and
+    the dossier-satisfaction indicator equal the scores computed from its dossiers to two decimals, but for
+    the one deliberate disagreement (SXD 2024-Q4), which is the only one the cross-check flags."""
+    from parreport.metrics.s766 import cross_check, official_scores, scorecard_766
+    scores = province.table("scores_766")
+    records_units = set(province.table("dossiers")["department"])
+    assert set(scores["department"]) == records_units
+    data = DossierData.from_store(province, REGISTRY)
+    flagged = []
+    for quarter in [q for q in QUARTERS if q.year in demo.SCORE_766_YEARS]:
+        official = official_scores(scores, quarter)
+        assert len(official) == len(records_units) and (official["official_total"] <= 100).all()
+        checks = cross_check(scorecard_766(scorecard(data, quarter), scores, quarter))
+        assert len(checks) == 2 * len(records_units)                  # tiến độ and satisfaction of each unit
+        flagged += [(quarter.code, row.department, row.indicator, row.difference)
+                    for row in checks[checks["flagged"]].itertuples()]
+    unit, period, _group, difference = demo.DISAGREEMENT
+    assert flagged == [(period, unit, "progress_766", difference)]

@@ -221,6 +221,66 @@ def test_broken_xlsx(tmp_path, registry):
     assert "broken.xlsx" in str(error)
 
 
+# --- official 766 scores ---------------------------------------------------------------------------------
+SCORES_766 = ("Kỳ,Đơn vị,Nhóm chỉ số,Chỉ tiêu,Điểm,Điểm tối đa\n"
+              "Quý III/2024,Sở Tư pháp,Công khai minh bạch,,\"17,5\",18\n"
+              "Quý III/2024,Sở Tư pháp,Tiến độ giải quyết,,\"19,28\",\n"
+              "Quý III/2024,Sở Tư pháp,Số hóa hồ sơ,,20,22\n"
+              "Quý III/2024,Sở Tư pháp,Cung cấp dịch vụ trực tuyến,,\"10,5\",12\n"
+              "Quý III/2024,Sở Tư pháp,Thanh toán trực tuyến,,9,10\n"
+              "Quý III/2024,Sở Tư pháp,Mức độ hài lòng,,\"17,1\",18\n"
+              "Quý III/2024,Sở Tư pháp,Mức độ hài lòng,Tỷ lệ hài lòng trong tiếp nhận giải quyết TTHC,\"5,9\",\n"
+              "Quý IV/2024,STP,DVC trực tuyến,,11,\n")
+
+
+def test_official_766_scores_with_vietnamese_headers_and_group_names(tmp_path, registry):
+    """Dashboard names map to group keys ("Cung cấp dịch vụ trực tuyến" and "DVC trực tuyến" both to
+    dvc_truc_tuyen); an indicator row is named by its label; a missing maximum is the catalogue's
+    (tiến độ 20; the dossier-satisfaction indicator 6); several quarters are kept apart."""
+    frame = read_table(write(tmp_path, "diem_766.csv", SCORES_766), registry).frame
+    q3 = frame[frame["period"] == "2024-Q3"]
+    assert list(q3["group"]) == ["cong_khai", "tien_do", "so_hoa", "dvc_truc_tuyen", "thanh_toan", "hai_long",
+                                 "hai_long"]
+    assert q3["score"].iloc[:6].sum() == pytest.approx(17.5 + 19.28 + 20 + 10.5 + 9 + 17.1)   # = 93,38/100
+    assert q3["max_score"].iloc[:6].sum() == 100
+    assert q3["indicator"].isna().sum() == 6 and q3["indicator"].iloc[6] == "satisfaction_766"
+    assert q3["max_score"].iloc[6] == 6 and q3["score"].iloc[6] == 5.9
+    assert list(frame.loc[frame["period"] == "2024-Q4", ["department", "group", "max_score"]].iloc[0]) == \
+        ["STP", "dvc_truc_tuyen", 12]
+
+
+def test_official_766_scores_from_xlsx_under_a_title_row(tmp_path, registry):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Kết quả Bộ chỉ số phục vụ người dân, doanh nghiệp"])
+    sheet.append(["Kỳ đánh giá", "Tên đơn vị", "Nhóm chỉ số", "Mã chỉ số", "Điểm đạt"])
+    sheet.append(["Quý I/2024", "Sở Tài nguyên và Môi trường", "Mức độ hài lòng", "DOSSIER_RECEIVING_SATISFACTION",
+                  4.5])
+    sheet.append(["Quý I/2024", "Sở Tài nguyên và Môi trường", "Tiến độ giải quyết", None, 18.02])
+    book.save(tmp_path / "diem.xlsx")
+    frame = read_table(tmp_path / "diem.xlsx", registry).frame
+    assert list(frame["indicator"].fillna("")) == ["satisfaction_766", ""]
+    assert list(frame["max_score"]) == [6, 20]
+
+
+@pytest.mark.parametrize("row, column, problem", [
+    ("Quý III/2024,STP,Chất lượng,,5,\n", "Nhóm chỉ số", "cannot read group_766"),
+    ("Quý III/2024,STP,Tiến độ giải quyết,Tỷ lệ TTHC công bố đúng hạn,5,\n", "Chỉ tiêu",
+     "indicator of another 766 group"),
+    ("Quý III/2024,STP,Tiến độ giải quyết,Chỉ tiêu lạ,5,\n", "Chỉ tiêu", "cannot read indicator_766"),
+    ("Quý III/2024,STP,Tiến độ giải quyết,,21,\n", "Điểm", "score outside 0 to the maximum"),
+])
+def test_bad_official_766_rows_are_named(tmp_path, registry, row, column, problem):
+    error = error_of(write(tmp_path, "diem.csv", SCORES_766.splitlines(keepends=True)[0] + row), registry)
+    assert (error.row, error.column) == (2, column) and problem in error.problem
+
+
+def test_the_same_766_group_twice_names_both_rows(tmp_path, registry):
+    rows = SCORES_766.splitlines(keepends=True)
+    error = error_of(write(tmp_path, "diem.csv", rows[0] + rows[2] + rows[2]), registry)
+    assert "rows 2 and 3" in error.problem
+
+
 # --- crashes the fuzz tests found (tests/test_fuzz_ingest.py), kept as plain examples -----------------
 @pytest.mark.parametrize("count", ["inf", "1e400", "1e20"])
 def test_infinite_or_huge_count_is_refused_not_stored(tmp_path, registry, count):

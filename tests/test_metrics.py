@@ -76,7 +76,7 @@ def seed_002_records() -> pd.DataFrame:
 
 
 def test_seed_002_quarter_reproduced(registry):
-    data = DossierData(seed_002_records(), pd.DataFrame(columns=["department", "period", "field"]), registry)
+    data = DossierData.from_frames(seed_002_records(), pd.DataFrame(columns=["department", "period", "field"]), registry)
     table = field_table(data, Q1_2020, "STNMT")
     total = one(table, field="Tổng")
     assert (total["carried_over"], total["new"], total["received"]) == (15, 1911, 1926)
@@ -101,7 +101,7 @@ def test_rates_changes_and_ranks(registry):
         + [{"department": "STP", "field": "Công chứng", "received_at": "2020-02-01", "due_at": "2020-02-01",
             "completed_at": "2020-02-01 17:00", "channel": "in_person"}] * 5
     )
-    data = DossierData(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]), registry)
+    data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]), registry)
     card = scorecard(data, Q1_2020).set_index("department")
     assert card.loc["STNMT", "on_time_rate"] == pytest.approx(0.8)
     assert card.loc["STNMT", "on_time_rate_prev"] == pytest.approx(-0.2)     # 80 % − 100 % = −20 points

@@ -48,7 +48,7 @@ def test_flow_identities(rows, period_code):
 @given(st.lists(dossier, min_size=1, max_size=80), periods)
 def test_totals_are_sums(registry, rows, period_code):
     period = Period.parse(period_code)
-    data = DossierData(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]), registry)
+    data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]), registry)
     card = scorecard(data, period).set_index("department")
     units = card.drop(index=PROVINCE)
     for column in ("carried_over", "new", "resolved_late", "pending_overdue", "overdue_apologized"):

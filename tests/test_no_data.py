@@ -51,8 +51,9 @@ def inputs(tmp_path) -> dict[str, Path]:
 
 @pytest.fixture
 def dossiers(inputs) -> DossierData:
+    """The counts as briefings get them: SQL on the store, which stays open while the test asks."""
     with Store(inputs["data"], read_only=True) as store:
-        return DossierData.from_store(store, Registry.load(inputs["registry"]))
+        yield DossierData.from_store(store, Registry.load(inputs["registry"]))
 
 
 def test_has_data_follows_records_in_scope_and_covering_bieu06(dossiers):

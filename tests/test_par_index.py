@@ -188,7 +188,7 @@ def test_year_with_par_but_no_dossier_data(registry):
     bieu06 = bieu06_rows([dict(department="S2", period="2020-Q1", field="Đất đai", carried_over=0,
                                received_online=3, received_offline=0, resolved_early=3, resolved_on_time=0,
                                resolved_late=0, pending_in_time=0, pending_overdue=0)])
-    data = DossierData(records, bieu06, registry)
+    data = DossierData.from_frames(records, bieu06, registry)
     y2019, y2020, q1 = Period.parse("2019"), Period.parse("2020"), Period.parse("2020-Q1")
     assert not data.has_data(y2019, "S1") and not data.has_data(y2019, "S2")
     assert data.has_data(y2020, "S1") and data.has_data(q1, "S1")

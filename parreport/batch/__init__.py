@@ -10,9 +10,11 @@ from pathlib import Path
 
 from parreport.batch.outdir import output_lock, recover
 from parreport.batch.plan import Job, plan
-from parreport.batch.publish import write_index, write_manifest
+from parreport.batch.publish import MANIFEST, write_index, write_manifest
+from parreport.batch.reuse import job_keys, previous_reports, reusable
 from parreport.batch.runner import DEFAULT_TIMEOUT, FAILED, NO_DATA, OK, JobResult, run_jobs
 from parreport.batch.spec import DEFAULT_SPEC, BatchSpec
+from parreport.metrics.shared import precompute_counts
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
 from parreport.sources import STORE_SUFFIX, demo_store, ingest_files, open_store
@@ -23,8 +25,10 @@ __all__ = ["BatchSpec", "DEFAULT_SPEC", "DEFAULT_TIMEOUT", "FAILED", "Job", "Job
 
 def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: list[str] | None = None,
               periods: list[str] | None = None, workers: int = 1, progress: bool = True,
-              registry_path: Path = DEFAULT_REGISTRY) -> list[JobResult]:
-    """Produce every planned report under ``out`` and update its index and manifest."""
+              registry_path: Path = DEFAULT_REGISTRY, force: bool = False) -> list[JobResult]:
+    """Produce every planned report under ``out`` and update its index and manifest. A report whose inputs
+    are unchanged since the folder's last run is kept as it is (see :mod:`parreport.batch.reuse`) unless
+    ``force``."""
     registry = Registry.load(registry_path)
     out = Path(out).resolve()
     given = data or spec.data
@@ -34,13 +38,25 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
         source = _stage(given, out, registry) if given else demo
         with open_store(source, registry) as store:
             jobs = plan(spec, registry, store, source, out, departments, periods)
+            precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
             data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
+            keys = job_keys(jobs, store, registry, spec.formats)
+        previous = {} if force else previous_reports(out, MANIFEST)
+        kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
+        todo = [job for job in jobs if kept[job.name] is None]
         spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
 
-        def record(result: JobResult) -> None:
-            write_index(out, write_manifest(out, [result], data_record, spec_record), registry)
-        return run_jobs(jobs, spec.formats, workers=workers, progress=progress, timeout=spec.timeout,
-                        on_result=record)
+        def record(results: list[JobResult]) -> None:
+            write_index(out, write_manifest(out, results, data_record, spec_record), registry)
+
+        def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
+            result.key = keys[result.name] if result.status == OK else None
+            record([result])
+        built = {result.name: result for result in run_jobs(todo, spec.formats, workers=workers, progress=progress,
+                                                            timeout=spec.timeout, on_result=finished)}
+        results = [kept[job.name] or built[job.name] for job in jobs]
+        record([result for result in results if result.reused])
+        return results
 
 
 def _stage(data: str, out: Path, registry: Registry) -> str:

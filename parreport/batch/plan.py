@@ -10,6 +10,7 @@ import papermill
 from parreport.batch.spec import ALL, LATEST, BatchSpec
 from parreport.errors import ConfigError
 from parreport.metrics.definitions import PROVINCE
+from parreport.metrics.s766 import DEFAULT_TOLERANCE
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport.reports.kinds import get_kind
@@ -46,7 +47,8 @@ def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path
     for code in wanted or ():
         if code != PROVINCE:
             registry.get(code)  # raises for an unknown code, naming the known ones
-    offered = {"data": data, "targets": spec.targets, "convention": spec.convention, "registry": registry.source}
+    offered = {"data": data, "targets": spec.targets, "convention": spec.convention, "registry": registry.source,
+               "tolerance_766": spec.tolerance_766}
     jobs: dict[tuple[str, str, str], Job] = {}
     for name in spec.reports:
         kind = get_kind(name)
@@ -83,5 +85,5 @@ def _declared(notebook: Path, _modified: int) -> tuple[str, ...]:
 
 def _explicit(spec: BatchSpec) -> set[str]:
     """Parameters the spec sets to something other than their default."""
-    return {name for name, value in (("targets", spec.targets), ("convention", spec.convention != "calendar"))
-            if value}
+    return {name for name, value in (("targets", spec.targets), ("convention", spec.convention != "calendar"),
+                                     ("tolerance_766", spec.tolerance_766 != DEFAULT_TOLERANCE)) if value}

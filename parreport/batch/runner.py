@@ -83,6 +83,13 @@ class JobResult:
     seconds: dict[str, float] = field(default_factory=dict)
     headline: dict = field(default_factory=dict)
     error: str | None = None
+    key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
+    reused: bool = False  # the files of an earlier run with the same key were kept
+
+    @property
+    def name(self) -> str:
+        """As :attr:`Job.name`: ``period/department/stem``."""
+        return f"{self.period}/{self.department}/{self.stem}"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -8,7 +8,8 @@ from parreport.errors import ConfigError
 from parreport.paths import PARAMS_DIR, REPO_ROOT
 from parreport.periods import CONVENTIONS
 from parreport.render import get_format
-from parreport.reports.briefing import check_targets
+from parreport.metrics.catalogue import check_targets
+from parreport.metrics.s766 import DEFAULT_TOLERANCE, check_tolerance
 from parreport.reports.kinds import get_kind
 from parreport.yamlfile import read_yaml
 
@@ -31,6 +32,7 @@ class BatchSpec:
     formats: list[str] = field(default_factory=lambda: list(DEFAULT_FORMATS))
     convention: str = "calendar"
     targets: dict[str, float] = field(default_factory=dict)
+    tolerance_766: float = DEFAULT_TOLERANCE  # points: computed vs official 766 scores further apart are flagged
     data: str | None = None
     timeout: float = DEFAULT_TIMEOUT  # seconds a report's notebook may run before it is stopped
 
@@ -76,6 +78,10 @@ class BatchSpec:
         if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
             raise ConfigError(f"{where}: timeout must be a number of seconds > 0, found {self.timeout!r}")
         self.targets = check_targets(self.targets, where)
+        try:
+            self.tolerance_766 = check_tolerance(self.tolerance_766)
+        except ConfigError as exc:
+            raise ConfigError(f"{where}: {exc}") from None
         self.periods = [str(p) for p in self.periods]
         if isinstance(self.departments, list):
             self.departments = [str(d) for d in self.departments]

@@ -7,9 +7,9 @@ import pandas as pd
 
 from parreport.errors import InputError
 from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD, TableSchema, header_key
+from parreport.metrics.catalogue import GROUPS, INDICATORS
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
-GROUPS_766 = ("cong_khai", "tien_do", "so_hoa", "dvc_truc_tuyen", "thanh_toan", "hai_long")
 _TOTAL_KEYS = {header_key(TOTAL_FIELD), header_key("Tổng cộng"), header_key("Tổng số")}
 
 
@@ -42,8 +42,14 @@ def check(path: Path, schema: TableSchema, frame: pd.DataFrame, headers: dict[st
         fail_where((frame["satisfaction_pct"] < 0) | (frame["satisfaction_pct"] > 100), "satisfaction_pct",
                    "satisfaction outside 0–100", "a percentage from 0 to 100", frame["satisfaction_pct"])
     elif schema.kind == "scores_766":
-        fail_where(~frame["group"].isin(GROUPS_766), "group", "unknown 766 group",
-                   ", ".join(GROUPS_766), frame["group"])
+        named = frame["indicator"].notna()
+        own_group = frame["indicator"].map(lambda name: INDICATORS[name].group if pd.notna(name) else pd.NA)
+        fail_where(named & (own_group != frame["group"]).fillna(True), "indicator",
+                   "indicator of another 766 group", "an indicator of the row's group", frame["indicator"])
+        fail_where(frame["max_score"] <= 0, "max_score", "maximum score must be positive", "a number > 0",
+                   frame["max_score"])
+        fail_where((frame["score"] < 0) | (frame["score"] > frame["max_score"]), "score",
+                   "score outside 0 to the maximum", "a score from 0 to max_score", frame["score"])
     duplicated = frame.duplicated(list(schema.key), keep="first")
     if duplicated.any():
         later = duplicated[duplicated].index[0]
@@ -54,6 +60,13 @@ def check(path: Path, schema: TableSchema, frame: pd.DataFrame, headers: dict[st
                          row=int(frame.at[later, "source_row"]), column=headers.get(schema.key[-1]),
                          expected="one row each", found=" / ".join(str(frame.at[later, k]) for k in schema.key))
     return _total_discrepancies(path, frame) if schema.kind == "counts" else []
+
+
+def with_766_maxima(frame: pd.DataFrame) -> pd.DataFrame:
+    """Official 766 scores with ``max_score`` filled from the catalogue where the export does not state it."""
+    maxima = [INDICATORS[name].max_score if pd.notna(name) else GROUPS[key].max_score
+              for name, key in zip(frame["indicator"], frame["group"])]
+    return frame.assign(max_score=frame["max_score"].fillna(pd.Series(maxima, index=frame.index, dtype="Float64")))
 
 
 def is_total(fields: pd.Series) -> pd.Series:

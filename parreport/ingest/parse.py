@@ -5,12 +5,14 @@ import re
 import unicodedata
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 import pandas as pd
 
 from parreport.errors import ConfigError, InputError
-from parreport.ingest.schema import BOOL, CHANNEL, DATETIME, FLOAT, INT, PERIOD, TEXT, Column
+from parreport.ingest.schema import BOOL, CHANNEL, DATETIME, FLOAT, GROUP_766, INDICATOR_766, INT, PERIOD, TEXT, Column
+from parreport.metrics.catalogue import GROUPS, group_key, indicator_key
 from parreport.periods import Period
 
 DATE_FORMATS = (
@@ -35,6 +37,8 @@ EXPECTED = {
     CHANNEL: "Trực tuyến, Trực tiếp or Bưu chính/BCCI (online, in_person, postal)",
     PERIOD: "a period such as 2023, 2023-H1, 2023-Q2, Q2/2023 or 2023-06",
     TEXT: "a value",
+    GROUP_766: "a 766 group: " + ", ".join(group.label for group in GROUPS.values()),
+    INDICATOR_766: "a 766 indicator's code or name (parreport/metrics/catalogue.py), or empty for a group score",
 }
 
 
@@ -47,9 +51,29 @@ def _empty(values: pd.Series) -> pd.Series:
 
 
 def parse_column(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
-    """The typed values and a mask of cells that could not be read (empty cells are not errors here)."""
+    """The typed values and a mask of cells that could not be read (empty cells are not errors here).
+
+    A column of one kind of value (all text, all numbers, all dates …) is parsed once per distinct value
+    and the result spread back over its rows: exports repeat the same few flags, units and days a million
+    times. A column mixing kinds (True next to 1) is parsed cell by cell, so they are never confused.
+    """
+    if values.dtype.kind == "M" and column.type == DATETIME:  # Parquet timestamps: nothing to read
+        return values.astype("datetime64[us]"), pd.Series(False, index=values.index)
+    if pd.api.types.infer_dtype(values, skipna=True) not in _ONE_KIND:
+        return _parse_cells(values, column)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
+    parsed, bad = _parse_cells(pd.Series([*distinct, None], dtype=object), column)
+    rows = np.where(codes < 0, len(distinct), codes)
+    return (parsed.iloc[rows].set_axis(values.index), bad.iloc[rows].set_axis(values.index))
+
+
+_ONE_KIND = ("string", "empty", "boolean", "integer", "floating", "datetime", "datetime64", "date")
+
+
+def _parse_cells(values: pd.Series, column: Column) -> tuple[pd.Series, pd.Series]:
     parser = {TEXT: _text, DATETIME: _datetimes, BOOL: _bools, INT: _ints, FLOAT: _floats,
-              CHANNEL: _channels, PERIOD: _periods}[column.type]
+              CHANNEL: _channels, PERIOD: _names(period_code), GROUP_766: _names(group_key),
+              INDICATOR_766: _names(indicator_key)}[column.type]
     parsed, bad = parser(values)
     return parsed, bad & ~_empty(values) if column.type != BOOL else bad
 
@@ -135,6 +159,16 @@ def _channels(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     return mapped.astype("string"), mapped.isna()
 
 
+def _names(key: Callable[[str], str | None]) -> Callable[[pd.Series], tuple[pd.Series, pd.Series]]:
+    """A parser of names that ``key`` maps to canonical codes (None: not a name it knows)."""
+    def parse(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+        text = values.astype("string").str.strip()
+        keys = {value: key(value) for value in text.dropna().unique()}
+        mapped = text.map(keys)
+        return mapped.astype("string"), mapped.isna()
+    return parse
+
+
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -159,13 +193,6 @@ def period_code(text: str) -> str | None:
         return Period.parse(key).code
     except ConfigError:
         return None
-
-
-def _periods(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    text = values.astype("string").str.strip()
-    codes = {value: period_code(value) for value in text.dropna().unique()}
-    mapped = text.map(codes)
-    return mapped.astype("string"), mapped.isna()
 
 
 def raise_first(path: Path, bad: pd.Series, raw: pd.Series, rows: pd.Series, header: str, problem: str,

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pyarrow import csv as pa_csv
 
 from parreport.errors import InputError
 from parreport.ingest.schema import SCHEMAS, header_key
@@ -79,16 +84,44 @@ def _read_csv(path: Path) -> RawTable:
     text = decode(path.read_bytes(), path)
     if not text.strip():
         raise InputError(path, "the file is empty", expected="a header row and data rows")
-    lines = text.splitlines()[:HEADER_SCAN_ROWS]
+    lines = _head(text).splitlines()[:HEADER_SCAN_ROWS]
     delimiter = max([",", ";", "\t"], key=lambda d: max(line.count(d) for line in lines))
     head = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=delimiter))
     start = _header_index(head)
-    frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-                        skiprows=start, skip_blank_lines=False, engine="c")
+    frame = _regular_csv(text, delimiter, start, len(head[start]) if head else 0)
+    if frame is None:
+        frame = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                            skiprows=start, skip_blank_lines=False, engine="c")
     headers = [str(h) for h in frame.iloc[0]] if len(frame) else []
     cells = frame.iloc[1:].reset_index(drop=True)
     rows = pd.Series(range(start + 2, start + 2 + len(cells)))
     return _without_blank_rows(headers, cells, rows)
+
+
+def _head(text: str) -> str:
+    """The start of ``text`` up to its ``HEADER_SCAN_ROWS``-th line feed (all of it when shorter)."""
+    feeds = (match.end() for match in re.finditer("\n", text))
+    return text[:next(itertools.islice(feeds, HEADER_SCAN_ROWS - 1, None), len(text))]
+
+
+def _regular_csv(text: str, delimiter: str, start: int, width: int) -> pd.DataFrame | None:
+    """The rows from ``start`` on as text cells, read by Arrow's multi-threaded reader when every line
+    has ``width`` cells; ``None`` for a file with blank or ragged lines (pandas reads those)."""
+    ragged = []
+    options = pa_csv.ReadOptions(skip_rows=start, column_names=[str(i) for i in range(width)])
+    convert = pa_csv.ConvertOptions(column_types={str(i): pa.string() for i in range(width)},
+                                    strings_can_be_null=False, quoted_strings_can_be_null=False)
+    parse = pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False,
+                                invalid_row_handler=lambda row: ragged.append(row) or "skip")
+    try:
+        table = pa_csv.read_csv(io.BytesIO(text.encode("utf-8")), options, parse, convert)
+    except pa.ArrowInvalid:
+        return None
+    if ragged or width == 0:
+        return None
+    frame = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow")}.get)
+    frame.columns = range(width)
+    return frame
 
 
 def _read_excel(path: Path) -> RawTable:
@@ -105,14 +138,14 @@ def _read_excel(path: Path) -> RawTable:
 
 
 def _read_parquet(path: Path) -> RawTable:
-    frame = pd.read_parquet(path)
+    frame = pd.read_parquet(path)  # typed columns stay typed: the parsers read them as they are
+    headers = [str(c) for c in frame.columns]
+    frame.columns = range(len(frame.columns))
     rows = pd.Series(range(2, 2 + len(frame)))
-    cells = frame.astype(object).where(frame.notna(), None)
-    cells.columns = range(len(cells.columns))
-    for position, header in enumerate(frame.columns):
-        if frame[header].dtype == object:  # binary or nested Parquet columns; strings have their own dtype
-            cells[position] = _scalars(path, cells[position], rows, str(header))
-    return RawTable([str(c) for c in frame.columns], cells, rows)
+    for position in frame.columns:
+        if frame[position].dtype == object:  # binary or nested Parquet columns; strings have their own dtype
+            frame[position] = _scalars(path, frame[position], rows, headers[position])
+    return RawTable(headers, frame, rows)
 
 
 def _scalars(path: Path, values: pd.Series, rows: pd.Series, header: str) -> pd.Series:
@@ -132,8 +165,20 @@ def _scalars(path: Path, values: pd.Series, rows: pd.Series, header: str) -> pd.
 
 
 def _without_blank_rows(headers: list[str], cells: pd.DataFrame, rows: pd.Series) -> RawTable:
-    cells = cells.astype(object).where(cells.notna(), None)
-    blank = pd.concat([col.isna() | col.astype("string").str.strip().eq("") for _, col in cells.items()],
-                      axis=1).all(axis=1) if len(cells.columns) else pd.Series(True, index=cells.index)
+    blank = np.ones(len(cells), dtype=bool)
+    for position, (_, column) in enumerate(cells.items()):
+        if column.dtype == object and column.isna().any():
+            cells.isetitem(position, column.where(column.notna(), None))
+        blank &= _blank(column)
+    blank = pd.Series(blank, index=cells.index)
     cells.columns = range(len(cells.columns))
     return RawTable(headers, cells[~blank].reset_index(drop=True), rows[~blank].reset_index(drop=True))
+
+
+def _blank(column: pd.Series) -> np.ndarray:
+    """Which cells are empty or spaces only (each distinct value of a column of objects looked at once)."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.str.strip().eq("").to_numpy(dtype=bool, na_value=True)
+    codes, distinct = pd.factorize(column)
+    blank = pd.Series(distinct, dtype="string").str.strip().eq("").to_numpy(dtype=bool, na_value=True)
+    return np.where(codes < 0, True, blank[codes]) if len(distinct) else np.ones(len(column), dtype=bool)

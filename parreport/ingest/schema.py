@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 # Column types understood by the parsers.
 TEXT, DATETIME, BOOL, INT, FLOAT, CHANNEL, PERIOD = "text", "datetime", "bool", "int", "float", "channel", "period"
+GROUP_766, INDICATOR_766 = "group_766", "indicator_766"  # names of the 766 catalogue, read as its keys
 
 CHANNELS = ("online", "in_person", "postal")
 TOTAL_FIELD = "Tổng"  # a Biểu 06 row whose field is the stated total
@@ -112,16 +113,19 @@ SIPAS = TableSchema(
     ),
 )
 
+# A row is a group's score (``indicator`` empty) or one indicator's score within its group; a file may
+# hold both. ``max_score``, when the export lacks it, is the catalogue's maximum.
 SCORES_766 = TableSchema(
     kind="scores_766",
     description="official 766 scores from the national dashboard (docs/data.md §2.5)",
-    key=("period", "department", "group"),
+    key=("period", "department", "group", "indicator"),
     columns=(
-        Column("period", PERIOD, aliases=("Kỳ",)),
-        Column("department", TEXT, aliases=("Mã đơn vị", "Đơn vị")),
-        Column("group", TEXT, aliases=("Nhóm chỉ số",)),
-        Column("score", FLOAT, aliases=("Điểm",)),
-        Column("max_score", FLOAT, aliases=("Điểm tối đa",)),
+        Column("period", PERIOD, aliases=("Kỳ", "Kỳ đánh giá", "Quý")),
+        Column("department", TEXT, aliases=("Mã đơn vị", "Đơn vị", "Tên đơn vị", "Cơ quan, đơn vị")),
+        Column("group", GROUP_766, aliases=("Nhóm chỉ số", "Nhóm chỉ tiêu", "Nhóm")),
+        Column("indicator", INDICATOR_766, required=False, aliases=("Chỉ tiêu", "Chỉ số thành phần", "Mã chỉ số")),
+        Column("score", FLOAT, aliases=("Điểm", "Điểm đạt", "Điểm số")),
+        Column("max_score", FLOAT, required=False, aliases=("Điểm tối đa",)),
     ),
 )
 

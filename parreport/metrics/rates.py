@@ -1,11 +1,13 @@
-"""Sums, rates, changes and ranks over frames of counts (see :mod:`parreport.metrics.definitions`)."""
+"""Sums, rates, changes and ranks over frames of counts, for every indicator of the catalogue
+(:mod:`parreport.metrics.catalogue`) a per-dossier export can compute."""
 from __future__ import annotations
 
 import pandas as pd
 
-from parreport.metrics.definitions import COUNTS, RATES, SCORES
+from parreport.metrics.catalogue import COMPUTED
+from parreport.metrics.definitions import COUNTS
 
-RATE_NAMES = list(RATES)
+RATE_NAMES = list(COMPUTED)
 
 
 def sum_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
@@ -17,14 +19,15 @@ def sum_counts(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
 
 
 def add_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add every rate of docs/data.md §3 (a ratio, NA where there is nothing to divide by) and the 766 scores."""
+    """Add every computable indicator (a ratio, NA where there is nothing to divide by) and, for the scored
+    ones, their 766 points (``score_name``; NA with the ratio: no dossier, no score)."""
     out = frame.copy()
-    for rate in RATES.values():
-        numerator = rate.numerator(out).astype("Float64")
-        denominator = rate.denominator(out).astype("Float64")
-        out[rate.name] = (numerator / denominator).mask(denominator == 0)
-    for score, (rate_name, formula, _maximum) in SCORES.items():
-        out[score] = formula(out[rate_name])
+    for indicator in COMPUTED.values():
+        numerator = indicator.numerator(out).astype("Float64")
+        denominator = indicator.denominator(out).astype("Float64")
+        out[indicator.name] = (numerator / denominator).mask(denominator == 0)
+        if indicator.scored:
+            out[indicator.score_name] = indicator.score(out[indicator.name])
     return out
 
 
@@ -45,11 +48,20 @@ def add_changes(current: pd.DataFrame, earlier: pd.DataFrame, suffix: str, on: l
 
 def add_ranks(frame: pd.DataFrame, group_column: str = "group") -> pd.DataFrame:
     """Add ``<rate>_rank`` and ``<rate>_rank_of``: position among the units of the same group having
-    that rate, highest rate first, ties sharing the better place (1, 2, 2, 4)."""
+    that rate, best first (highest, or lowest when lower is better), ties sharing the better place
+    (1, 2, 2, 4)."""
     out = frame.copy()
-    for rate in RATE_NAMES:
-        values = out[rate].astype("Float64")
-        grouped = values.groupby(out[group_column])
-        out[f"{rate}_rank"] = grouped.rank(method="min", ascending=False).astype("Int64")
-        out[f"{rate}_rank_of"] = grouped.transform("count").astype("Int64").mask(values.isna())
+    for indicator in COMPUTED.values():
+        out = rank_column(out, indicator.name, group_column, indicator.higher_is_better)
+    return out
+
+
+def rank_column(frame: pd.DataFrame, column: str, group_column: str = "group",
+                higher_is_better: bool = True) -> pd.DataFrame:
+    """Add ``<column>_rank`` and ``<column>_rank_of`` (see :func:`add_ranks`) for one column."""
+    out = frame.copy()
+    values = out[column].astype("Float64")
+    grouped = values.groupby(out[group_column])
+    out[f"{column}_rank"] = grouped.rank(method="min", ascending=not higher_is_better).astype("Int64")
+    out[f"{column}_rank_of"] = grouped.transform("count").astype("Int64").mask(values.isna())
     return out

@@ -13,16 +13,19 @@ import pandas as pd
 
 from parreport import charts, fmt
 from parreport.errors import ConfigError, NoDataError
-from parreport.metrics import PROVINCE, RATES, TOTAL_FIELD, DossierData, field_table, scorecard, trend
+from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
+from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
+from parreport.metrics.shared import periods_read
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
 from parreport.periods import Period
 from parreport.metrics.par_index import ParData
 from parreport.registry import Department, Registry, group_set
+from parreport.reports import s766
 from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
-                                      plain)
-from parreport.reports.par import par_headline, par_section
+                                       plain)
 from parreport.reports.kinds import UNIT, HeadlineColumn, ReportKind, latest_quarter, latest_year, register
+from parreport.reports.par import par_headline, par_section
 from parreport.sources import open_store
 
 KIND = "briefing"
@@ -51,34 +54,7 @@ BIEU06_COLUMNS = [
            ratio=(("resolved_early", "resolved_on_time"), ("resolved_early", "resolved_on_time", "resolved_late"))),
 ]
 
-# Minimum acceptable value of each rate; a unit below it gets an attention point. A batch spec's
-# ``targets`` overrides any of them.
-DEFAULT_TARGETS: dict[str, float] = {
-    "on_time_rate": 0.98,
-    "progress_766": 0.95,
-    "online_share": 0.50,
-    "digitized_share": 0.80,
-    "online_payment_share": 0.50,
-    "apology_rate": 1.00,
-}
 CHANNEL_LABELS = {"new_online": "Trực tuyến", "new_in_person": "Trực tiếp", "new_postal": "Bưu chính công ích"}
-
-
-def check_targets(targets: dict, where: str = "targets") -> dict[str, float]:
-    """Targets as ratios keyed by rate name; :class:`ConfigError` for an unknown name or a value that is
-    not a ratio from 0 to 1."""
-    unknown = sorted(set(targets) - set(RATES))
-    if unknown:
-        raise ConfigError(f"{where}: unknown target {', '.join(unknown)}; expected some of {', '.join(RATES)}")
-    checked = {}
-    for name, value in targets.items():
-        try:
-            checked[name] = float(value)
-        except (TypeError, ValueError):
-            raise ConfigError(f"{where}: target {name} must be a ratio such as 0.98, found {value!r}") from None
-        if not 0 <= checked[name] <= 1:
-            raise ConfigError(f"{where}: target {name} must be a ratio from 0 to 1 (0.98 = 98%), found {value!r}")
-    return checked
 
 
 @dataclass
@@ -96,16 +72,20 @@ class Briefing:
     sample_data: bool = False  # figures generated for the demo province
     has_dossiers: bool = True  # whether the dossier data reaches the period for this unit (else: no figures)
     par: ParData | None = None  # PAR Index and SIPAS scores, for a year's briefing
+    index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
 
     # --- the document ---------------------------------------------------------------------------
     def document(self, today: date | None = None) -> Document:
-        """The briefing as content: cover, highlights, for a year the PAR Index section, Biểu 06 table, charts,
-        attention points. Without dossier data for the period, the dossier sections are one sentence saying so."""
+        """The briefing as content: cover, highlights, for a year the PAR Index section, the 766 section,
+        Biểu 06 table, charts, attention points. Without dossier data for the period, the dossier sections
+        are one sentence saying so."""
         if not self.has_dossiers:
             sections = [Section("highlights", "Kết quả nổi bật", [Paragraphs([self.no_dossiers()], notice=True)])]
         else:
             sections = [
                 Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
+                *([s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets)]
+                  if self.index_766 is not None else []),
                 Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
                 Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),
                 Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
@@ -172,12 +152,9 @@ class Briefing:
         return [render("summary.txt.j2", **context), render("rates.txt.j2", **context)]
 
     def attention_points(self) -> list[str]:
-        """Indicators below their targets, fields below the on-time target, overdue dossiers."""
-        points = []
-        for name, target in self.targets.items():
-            value = self.card.get(name)
-            if value is not None and value < target:
-                points.append(f"{RATES[name].label} đạt {fmt.percent(value)}, thấp hơn mục tiêu {fmt.percent(target)}.")
+        """Indicators outside the 766 index below their targets (the 766 section lists its own), fields below
+        the on-time target, overdue dossiers."""
+        points = attention_points(self.card, self.targets, names=s766.OUTSIDE)
         on_time_target = self.targets.get("on_time_rate")
         fields = self.table[self.table["field"] != TOTAL_FIELD]
         if on_time_target is not None:
@@ -226,6 +203,7 @@ class Inputs:
     targets: dict[str, float]
     dossiers: DossierData
     par: ParData | None
+    scores_766: pd.DataFrame  # official 766 scores (every period)
     sample_data: bool
 
 
@@ -236,8 +214,11 @@ def load_inputs(period: str | Period, data: str | Path | None = None, targets: d
     period = Period.parse(period, convention)
     targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
     with open_store(data, registry) as store:
-        return Inputs(registry, period, targets, DossierData.from_store(store, registry),
-                      ParData.from_store(store, registry) if period.kind == "Y" else None, store.sample_data)
+        dossiers = DossierData.from_store(store, registry)
+        dossiers.prefetch(periods_read([period]))
+        return Inputs(registry, period, targets, dossiers,
+                      ParData.from_store(store, registry) if period.kind == "Y" else None,
+                      store.table("scores_766"), store.sample_data)
 
 
 def load_briefing(
@@ -247,12 +228,14 @@ def load_briefing(
     targets: dict[str, float] | None = None,
     convention: str = "calendar",
     registry: str | Path | Registry | None = None,
+    tolerance_766: float = s766.DEFAULT_TOLERANCE,
 ) -> Briefing:
     """Compute the briefing of ``department`` for ``period`` from ``data`` (see :func:`open_store`)."""
     inputs = load_inputs(period, data, targets, convention, registry)
     unit = inputs.registry.get(str(department))
     period, dossiers = inputs.period, inputs.dossiers
-    card = scorecard(dossiers, period).set_index("department")
+    frame = scorecard(dossiers, period)
+    card = frame.set_index("department")
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
     scored = inputs.par is not None and inputs.par.unit(unit.code, period.year) is not None  # a year's PAR Index
@@ -269,6 +252,7 @@ def load_briefing(
         sample_data=inputs.sample_data,
         has_dossiers=dossiers.has_data(period, unit.code),
         par=inputs.par,
+        index_766=s766.Figures766.from_scores(inputs.scores_766, frame, period, tolerance_766),
     )
 
 

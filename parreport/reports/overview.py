@@ -13,12 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from parreport import charts, fmt
-from parreport.metrics import PROVINCE, PROVINCE_LABEL, RATES, TOTAL_FIELD, scorecard
+from parreport.metrics import INDICATORS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD, scorecard
 from parreport.metrics.par_index import ParData
 from parreport.narrative import render
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
+from parreport.reports import s766
 from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE, load_inputs
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 from parreport.reports.kinds import PROVINCE_SCOPE, HeadlineColumn, ReportKind, latest_quarter, register
@@ -75,6 +76,7 @@ class Overview:
     par: ParData | None = None
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     sample_data: bool = False
+    index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
 
     # --- the document ---------------------------------------------------------------------------
     def document(self, today: date | None = None) -> Document:
@@ -85,6 +87,8 @@ class Overview:
         ]
         if self.par_year is not None:
             sections.append(Section("par_index", "Chỉ số cải cách hành chính", self.par_blocks()))
+        if self.index_766 is not None:
+            sections.append(s766.province_section(self.index_766))
         sections += [
             Section("heatmap", "Các chỉ tiêu của từng cơ quan, đơn vị", [self.heat_map(), Note(HEAT_MAP_NOTE)]),
             Section("overdue", "Hồ sơ quá hạn theo đơn vị và lĩnh vực", self.overdue_blocks()),
@@ -220,15 +224,18 @@ class Overview:
 
     # --- attention ------------------------------------------------------------------------------
     def attention_points(self) -> list[str]:
-        """For each target, the units below it (lowest first)."""
+        """For each target, the units that miss it (the furthest first), in the indicator's direction."""
         points = []
         for name, target in self.targets.items():
+            indicator = INDICATORS[name]
             values = self.units[["name", name]].dropna()
-            below = values[values[name].astype("float64") < target].sort_values(name)
-            if below.empty:
+            missing = values[[indicator.below_target(float(v), target) for v in values[name]]]
+            if missing.empty:
                 continue
-            listed = ", ".join(f"{row['name']} ({fmt.percent(row[name])})" for _, row in below.iterrows())
-            points.append(f"{RATES[name].label} thấp hơn mục tiêu {fmt.percent(target)}: {listed}.")
+            missing = missing.sort_values(name, ascending=indicator.higher_is_better)
+            listed = ", ".join(f"{row['name']} ({fmt.percent(row[name])})" for _, row in missing.iterrows())
+            side = "thấp hơn mục tiêu" if indicator.higher_is_better else "cao hơn mức tối đa"
+            points.append(f"{indicator.label} {side} {fmt.percent(target)}: {listed}.")
         return points
 
 
@@ -245,6 +252,7 @@ def load_overview(
     targets: dict[str, float] | None = None,
     convention: str = "calendar",
     registry: str | Path | Registry | None = None,
+    tolerance_766: float = s766.DEFAULT_TOLERANCE,
 ) -> Overview:
     """Compute the province overview for ``period`` from ``data`` (see :func:`open_store`)."""
     inputs = load_inputs(period, data, targets, convention, registry)
@@ -263,6 +271,7 @@ def load_overview(
         has_previous=any(dossiers.has_data(period.previous(), code) for code in codes),
         has_year_ago=any(dossiers.has_data(period.year_ago(), code) for code in codes),
         par=inputs.par, targets=inputs.targets, sample_data=inputs.sample_data,
+        index_766=s766.Figures766.from_scores(inputs.scores_766, card, period, tolerance_766),
     )
 
 

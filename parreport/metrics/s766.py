@@ -1,0 +1,134 @@
+"""The 766 index of a period: official scores beside the scores computed from dossiers, and where they differ.
+
+Official scores (the store's ``scores_766`` table, docs/data.md §2.5) come per unit × group, and per indicator
+where the dashboard's export has them. :func:`scorecard_766` joins them onto the dossier scorecard: for
+each group ``official_<group>``, the ``official_total`` out of 100 (known only when all six groups are),
+its rank, and for each scored indicator of the catalogue ``official_<score_name>`` — the indicator's own
+official score, or its group's when it is the group's only scored indicator (tiến độ). The province row
+holds the average of its units. :func:`cross_check` compares computed with official points.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from parreport.errors import ConfigError
+from parreport.metrics.catalogue import GROUPS, SCORED, TOTAL_MAX, Indicator
+from parreport.metrics.definitions import PROVINCE
+from parreport.metrics.rates import rank_column
+from parreport.periods import Period
+
+DEFAULT_TOLERANCE = 0.05  # points; a larger difference between computed and official is flagged
+_EPSILON = 1e-9  # absorbs the binary error of differences of two-decimal numbers (0,05 stays within 0,05)
+HISTORY_QUARTERS = 8
+# Why computed and official points may differ, by the side the computed figure lies on.
+CAUSE_COMPUTED_LOWER = ("dữ liệu xuất thiếu hồ sơ mà Cổng DVCQG tính (hồ sơ tiếp nhận, xử lý trên hệ thống khác "
+                        "hoặc hồ sơ liên thông), hoặc Cổng DVCQG không tính thời gian tạm dừng, bổ sung hồ sơ")
+CAUSE_COMPUTED_HIGHER = ("Cổng DVCQG tính những hồ sơ mà dữ liệu xuất không có hoặc ghi nhận khác (hồ sơ đồng bộ "
+                         "trạng thái chậm, hồ sơ bị phản ánh trên Cổng)")
+
+
+def official_column(indicator: Indicator) -> str:
+    """The scorecard column of an indicator's official points."""
+    return f"official_{indicator.score_name}"
+
+
+def official_scores(scores: pd.DataFrame, period: Period | str) -> pd.DataFrame:
+    """One row per unit having official scores in ``period``: ``official_<group>``, ``official_total``
+    (NA unless every group is known) and ``official_<score_name>`` per scored indicator."""
+    code = Period.parse(period).code if isinstance(period, str) else period.code
+    rows = scores[scores["period"] == code]
+    groups = rows[rows["indicator"].isna()].pivot(index="department", columns="group", values="score")
+    groups = groups.reindex(columns=list(GROUPS)).astype("Float64").add_prefix("official_")
+    indicators = rows[rows["indicator"].notna()].pivot(index="department", columns="indicator", values="score")
+    out = groups.reindex(groups.index.union(indicators.index))
+    out["official_total"] = out[[f"official_{key}" for key in GROUPS]].sum(axis=1, min_count=len(GROUPS))
+    out["official_total"] = out["official_total"].mask(out[[f"official_{key}" for key in GROUPS]].isna().any(axis=1))
+    for indicator in SCORED.values():
+        own = indicators[indicator.name] if indicator.name in indicators else pd.Series(dtype="Float64")
+        value = own.reindex(out.index).astype("Float64")
+        if indicator.whole_group:
+            value = value.fillna(out[f"official_{indicator.group}"])
+        out[official_column(indicator)] = value
+    out.index.name = "department"
+    return out.reset_index()
+
+
+def scorecard_766(card: pd.DataFrame, scores: pd.DataFrame, period: Period | str) -> pd.DataFrame:
+    """The dossier scorecard (:func:`parreport.metrics.scorecard`) with the official scores of ``period``,
+    the rank of each unit's official total within its group, and the province row's official figures
+    the average of its units'."""
+    official = official_scores(scores, period)
+    units = card[card["department"] != PROVINCE].merge(official, on="department", how="left")
+    official_columns = [column for column in official.columns if column != "department"]
+    province = card[card["department"] == PROVINCE].copy()
+    for column in official_columns:
+        province[column] = units[column].astype("Float64").mean() if units[column].notna().any() else pd.NA
+    frame = pd.concat([units, province], ignore_index=True)
+    frame[official_columns] = frame[official_columns].astype("Float64")
+    return rank_column(frame, "official_total")
+
+
+def has_official(frame: pd.DataFrame) -> bool:
+    """Whether any unit of a :func:`scorecard_766` frame has an official score."""
+    columns = [f"official_{key}" for key in GROUPS] + [official_column(i) for i in SCORED.values()]
+    return bool(frame.loc[frame["department"] != PROVINCE, columns].notna().any().any())
+
+
+def compare(computed: float, official: float, tolerance: float = DEFAULT_TOLERANCE) -> tuple[float, bool]:
+    """The difference official − computed, both at two decimals as the dashboard states them, and whether
+    it lies beyond ``tolerance`` (0,05 point: 0,04 is not flagged, 0,06 is; 0,05 itself is not)."""
+    difference = round(round(official, 2) - round(computed, 2), 2)
+    return difference, abs(difference) > tolerance + _EPSILON
+
+
+def cause(indicator: Indicator, difference: float) -> str:
+    """The likely reason computed points are below (``difference`` > 0) or above the official ones."""
+    reason = CAUSE_COMPUTED_LOWER if difference > 0 else CAUSE_COMPUTED_HIGHER
+    return reason + (f"; lưu ý: {indicator.caveat}" if indicator.caveat else "")
+
+
+def cross_check(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFrame:
+    """One row per unit × scored indicator with both a computed and an official score: ``period``,
+    ``department``, ``name``, ``indicator``, ``label``, ``ratio``, ``computed``, ``official``,
+    ``max_score``, ``difference`` (official − computed), ``flagged`` and ``cause`` (empty unless flagged)."""
+    check_tolerance(tolerance)
+    rows = []
+    units = frame[frame["department"] != PROVINCE]
+    for indicator in SCORED.values():
+        both = units[units[indicator.score_name].notna() & units[official_column(indicator)].notna()]
+        for row in both.itertuples(index=False):
+            computed = float(getattr(row, indicator.score_name))
+            official = float(getattr(row, official_column(indicator)))
+            difference, flagged = compare(computed, official, tolerance)
+            rows.append({"period": row.period, "department": row.department, "name": row.name,
+                         "indicator": indicator.name, "label": indicator.label,
+                         "ratio": float(getattr(row, indicator.name)), "computed": computed, "official": official,
+                         "max_score": indicator.max_score, "difference": difference, "flagged": flagged,
+                         "cause": cause(indicator, difference) if flagged else ""})
+    columns = ["period", "department", "name", "indicator", "label", "ratio", "computed", "official",
+               "max_score", "difference", "flagged", "cause"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def check_tolerance(tolerance: float) -> float:
+    """A tolerance in points (≥ 0); :class:`ConfigError` otherwise."""
+    if not isinstance(tolerance, (int, float)) or pd.isna(tolerance) or tolerance < 0:
+        raise ConfigError(f"tolerance_766 must be a number of points ≥ 0 such as 0.05, found {tolerance!r}")
+    return float(tolerance)
+
+
+def official_history(scores: pd.DataFrame, period: Period, department: str,
+                     count: int = HISTORY_QUARTERS) -> pd.DataFrame:
+    """Official totals of the unit and the average of the province's units over the ``count`` quarters
+    ending with ``period``'s last quarter: columns ``period``, ``period_label``, ``unit``, ``province``."""
+    last = Period(period.year, "Q", (period.last_month - 1) // 3 + 1, period.convention)
+    rows = []
+    for quarter in last.history(count):
+        totals = official_scores(scores, quarter).set_index("department")["official_total"]
+        rows.append({"period": quarter.code, "period_label": quarter.short_label,
+                     "unit": totals.get(department, pd.NA),
+                     "province": totals.mean() if totals.notna().any() else pd.NA})
+    history = pd.DataFrame(rows)
+    history[["unit", "province"]] = history[["unit", "province"]].astype("Float64")
+    return history
+

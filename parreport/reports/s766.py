@@ -1,0 +1,273 @@
+"""The 766 section of the reports ("Chỉ số phục vụ người dân, doanh nghiệp (Bộ chỉ số 766)") and the
+province-wide list of disagreements ``parreport check-766`` prints.
+
+Official scores are the dashboard's; every figure computed from dossiers says so ("tính từ dữ liệu hồ sơ").
+Labels, maxima and rules come from the catalogue (:mod:`parreport.metrics.catalogue`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from parreport import charts, fmt
+from parreport.errors import ConfigError
+from parreport.metrics import PROVINCE, DossierData, scorecard
+from parreport.metrics.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
+from parreport.metrics.s766 import (DEFAULT_TOLERANCE, check_tolerance, cross_check, has_official, official_column,
+                                    official_history, scorecard_766)
+from parreport.periods import Period
+from parreport.registry import Registry
+from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
+from parreport.sources import open_store
+from parreport.store import Store
+
+KEY = "s766"
+TITLE = "Chỉ số phục vụ người dân, doanh nghiệp (Bộ chỉ số 766)"
+COMPUTED_MARK = "(tính từ dữ liệu hồ sơ)"
+FLAG = "⚠ Chênh lệch:"  # opens every disagreement beyond the tolerance
+SOURCE = "Cổng Dịch vụ công quốc gia (Bộ chỉ số 766, Quyết định 766/QĐ-TTg)"
+# Rates the section lists beside the 766 scores: the computable 766 indicators and the apology rate.
+RATES = [name for name, indicator in COMPUTED.items() if indicator.group] + ["apology_rate"]
+# Computable indicators outside the index: their attention points stay in the briefing's own list.
+OUTSIDE = [name for name, indicator in COMPUTED.items() if not indicator.group]
+
+
+@dataclass
+class Figures766:
+    """The 766 figures of every unit for a period (:func:`parreport.metrics.s766.scorecard_766`), the
+    official scores of the last quarters, and the tolerance of the cross-check."""
+
+    period: Period
+    frame: pd.DataFrame
+    scores: pd.DataFrame  # the store's scores_766 table (every period)
+    tolerance: float = DEFAULT_TOLERANCE
+
+    @classmethod
+    def from_store(cls, store: Store, card: pd.DataFrame, period: Period,
+                   tolerance: float = DEFAULT_TOLERANCE) -> "Figures766":
+        """From a store and the dossier scorecard of ``period`` (every unit and the province)."""
+        return cls.from_scores(store.table("scores_766"), card, period, tolerance)
+
+    @classmethod
+    def from_scores(cls, scores: pd.DataFrame, card: pd.DataFrame, period: Period,
+                    tolerance: float = DEFAULT_TOLERANCE) -> "Figures766":
+        """From the official scores (the store's ``scores_766`` table) and the dossier scorecard."""
+        return cls(period, scorecard_766(card, scores, period), scores, check_tolerance(tolerance))
+
+    def row(self, department: str) -> dict:
+        return plain(self.frame.set_index("department").loc[department])
+
+    def checks(self) -> pd.DataFrame:
+        return cross_check(self.frame, self.tolerance)
+
+
+# --- a unit's section ------------------------------------------------------------------------------------
+def unit_section(figures: Figures766, department: str, unit_label: str, targets: dict[str, float]) -> Section:
+    """The section of a unit's briefing: official total and groups against their maximum and the province
+    average, rank, trend, the rates computed from dossiers, the cross-check and attention points."""
+    unit, province = figures.row(department), figures.row(PROVINCE)
+    official = any(unit.get(f"official_{key}") is not None for key in GROUPS)
+    blocks: list = []
+    if official:
+        blocks.append(_unit_kpis(figures, department, unit, province))
+        blocks.append(_groups_table(unit, province))
+    else:
+        blocks.append(Paragraphs([f"Chưa có điểm công bố của Bộ chỉ số 766 {figures.period.label_vi} "
+                                  f"(chưa nhập dữ liệu từ Cổng Dịch vụ công quốc gia); các số liệu dưới đây được "
+                                  f"tính từ dữ liệu hồ sơ."], notice=True))
+    blocks.append(_rates_table(unit, province, targets))
+    checks = figures.checks()
+    checks = checks[checks["department"] == department].set_index("indicator")
+    blocks.append(Paragraphs(cross_check_sentences(unit, checks)))
+    flags = [flag_sentence(row, figures.tolerance) for row in checks[checks["flagged"]].itertuples()]
+    if flags:
+        blocks.append(Paragraphs(flags, notice=True))
+    if official:
+        history = official_history(figures.scores, figures.period, department)
+        blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
+    inside = [name for name in RATES if name not in OUTSIDE]
+    blocks.append(Points(attention_points(unit, targets, inside),
+                         empty="Không có chỉ tiêu nào của Bộ chỉ số 766 tính được từ dữ liệu hồ sơ thấp hơn mục tiêu."))
+    blocks.append(Note(method_note(figures.tolerance)))
+    return Section(KEY, TITLE, blocks)
+
+
+def _unit_kpis(figures: Figures766, department: str, unit: dict, province: dict) -> Kpis:
+    previous = figures.period.previous()
+    history = official_history(figures.scores, figures.period, department, count=2)
+    before = history["unit"].iloc[0] if figures.period.kind == "Q" else pd.NA
+    change = "" if pd.isna(before) or unit["official_total"] is None else (
+        f"{_point_change(unit['official_total'] - before)} so với {previous.label_vi}")
+    return Kpis([
+        Kpi(fmt.score(unit["official_total"], TOTAL_MAX), "Tổng điểm công bố", change),
+        Kpi(fmt.rank(unit.get("official_total_rank"), unit.get("official_total_rank_of")),
+            "Xếp hạng tổng điểm trong các cơ quan, đơn vị cùng nhóm"),
+        Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Trung bình toàn tỉnh"),
+    ])
+
+
+def _point_change(delta: float) -> str:
+    """``1.2`` → ``tăng 1,20 điểm``."""
+    points = round(float(delta), 2)
+    if points == 0:
+        return "không đổi"
+    return f"{'tăng' if points > 0 else 'giảm'} {fmt.number(abs(points), 2)} điểm"
+
+
+GROUP_COLUMNS = [
+    Column("group", "Nhóm chỉ số", "text"),
+    Column("max_score", "Điểm tối đa", "score"),
+    Column("official", "Điểm công bố", "score"),
+    Column("province", "Trung bình toàn tỉnh", "score"),
+    Column("computed", f"Điểm {COMPUTED_MARK}", "score"),
+]
+
+
+def _groups_table(unit: dict, province: dict) -> Table:
+    """A row per group and the total: maximum, official score, province average, and the computed score
+    where one indicator makes the whole group."""
+    whole = {indicator.group: indicator for indicator in SCORED.values() if indicator.whole_group}
+    rows = [[group.label, group.max_score, unit.get(f"official_{key}"), province.get(f"official_{key}"),
+             unit.get(whole[key].score_name) if key in whole else None] for key, group in GROUPS.items()]
+    rows.append(["Tổng", TOTAL_MAX, unit.get("official_total"), province.get("official_total"), None])
+    return Table("s766_groups", "Điểm theo nhóm chỉ số", GROUP_COLUMNS, rows, total=True,
+                 note=f"Điểm công bố: {SOURCE}. Trung bình toàn tỉnh: bình quân các cơ quan, đơn vị có điểm.")
+
+
+RATE_COLUMNS = [
+    Column("indicator", "Chỉ tiêu", "text"),
+    Column("group", "Nhóm chỉ số", "text"),
+    Column("unit", "Đơn vị", "percent"),
+    Column("province", "Toàn tỉnh", "percent"),
+    Column("target", "Mục tiêu", "percent"),
+    Column("computed", "Điểm tính được", "score"),
+    Column("max_score", "Điểm tối đa", "score"),
+    Column("official", "Điểm công bố", "score"),
+]
+
+
+def _rates_table(unit: dict, province: dict, targets: dict[str, float]) -> Table:
+    rows = []
+    for name in RATES:
+        indicator = INDICATORS[name]
+        rows.append([indicator.label, GROUPS[indicator.group].label if indicator.group else None,
+                     unit.get(name), province.get(name), targets.get(name),
+                     unit.get(indicator.score_name) if indicator.scored else None, indicator.max_score,
+                     unit.get(official_column(indicator)) if indicator.scored else None])
+    return Table("s766_rates", f"Chỉ tiêu {COMPUTED_MARK}", RATE_COLUMNS, rows,
+                 note="Điểm tính được theo công thức của Bộ chỉ số 766; chỉ tiêu không có điểm là chỉ tiêu Cổng "
+                      "Dịch vụ công quốc gia chấm theo dữ liệu khác (xem ghi chú cách tính).")
+
+
+def cross_check_sentences(unit: dict, checks: pd.DataFrame) -> list[str]:
+    """For each scored indicator: the ratio, the points it gives and the official points, e.g.
+    "… (tính từ dữ liệu hồ sơ): tỷ lệ 96,40% → 19,28/20 điểm; điểm công bố 19,28."."""
+    sentences = []
+    for indicator in SCORED.values():
+        ratio = unit.get(indicator.name)
+        if ratio is None:
+            sentences.append(f"{indicator.label} {COMPUTED_MARK}: dữ liệu hồ sơ không đủ để tính.")
+            continue
+        computed = f"tỷ lệ {fmt.percent(ratio)} → {fmt.score(unit[indicator.score_name], indicator.max_score)}"
+        official = unit.get(official_column(indicator))
+        said = ("chưa có điểm công bố của chỉ tiêu" if official is None else
+                f"điểm công bố {fmt.number(official, 2)}" + (" (chênh lệch vượt ngưỡng)" if bool(
+                    checks.at[indicator.name, "flagged"]) else ""))
+        sentences.append(f"{indicator.label} {COMPUTED_MARK}: {computed}; {said}.")
+    return sentences
+
+
+def flag_sentence(check, tolerance: float) -> str:
+    """A disagreement beyond the tolerance, with both numbers and its likely cause."""
+    maximum = check.max_score
+    return (f"{FLAG} {check.label} tính từ dữ liệu hồ sơ đạt {fmt.score(check.computed, maximum)}, điểm "
+            f"công bố {fmt.score(check.official, maximum)} (chênh {fmt.number(abs(check.difference), 2)} điểm, "
+            f"vượt ngưỡng {fmt.number(tolerance, 2)} điểm). Nguyên nhân có thể: {check.cause}.")
+
+
+def method_note(tolerance: float) -> str:
+    """How computed points are obtained, from the catalogue's rules."""
+    rules = "; ".join(f"{indicator.label}: {indicator.rule}" + (
+        f" ({indicator.caveat})" if indicator.caveat else "") for indicator in SCORED.values())
+    return (f"Điểm công bố: {SOURCE}; tổng điểm tối đa {fmt.number(TOTAL_MAX)}. Điểm tính từ dữ liệu hồ sơ theo "
+            f"công thức của Bộ chỉ số: {rules}. Chênh lệch giữa hai điểm lớn hơn {fmt.number(tolerance, 2)} "
+            f"điểm được đánh dấu.")
+
+
+# --- the province --------------------------------------------------------------------------------------
+PROVINCE_COLUMNS = [
+    Column("rank", "Xếp hạng", "text"),
+    Column("name", "Cơ quan, đơn vị", "text"),
+    Column("total", "Tổng điểm", "score"),
+    *(Column(key, group.label, "score", group="Điểm công bố theo nhóm") for key, group in GROUPS.items()),
+    *(Column(indicator.score_name, indicator.label, "score", group=f"Điểm {COMPUTED_MARK}")
+      for indicator in SCORED.values()),
+]
+
+
+def province_section(figures: Figures766) -> Section:
+    """The section of the province overview: every unit's official total and groups, ranked, the points
+    computed from dossiers, and every disagreement beyond the tolerance."""
+    units = figures.frame[figures.frame["department"] != PROVINCE]
+    province = figures.row(PROVINCE)
+    blocks: list = []
+    if not has_official(figures.frame):
+        blocks.append(Paragraphs([f"Chưa có điểm công bố của Bộ chỉ số 766 {figures.period.label_vi} (chưa nhập "
+                                  f"dữ liệu từ Cổng Dịch vụ công quốc gia); bảng dưới đây chỉ có điểm tính từ dữ "
+                                  f"liệu hồ sơ."], notice=True))
+    else:
+        with_total = int(units["official_total"].notna().sum())
+        blocks.append(Kpis([
+            Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Tổng điểm trung bình toàn tỉnh"),
+            Kpi(f"{with_total}/{len(units)}", "Cơ quan, đơn vị có đủ điểm công bố"),
+        ]))
+    ranked = units.sort_values(["official_total", "name"], ascending=[False, True], na_position="last")
+    rows = [[None if pd.isna(r["official_total_rank"]) else
+             fmt.rank(r["official_total_rank"], r["official_total_rank_of"]), r["name"], r["official_total"],
+             *(r[f"official_{key}"] for key in GROUPS), *(r[i.score_name] for i in SCORED.values())]
+            for _, r in ranked.iterrows()]
+    rows = [list(plain(pd.Series(row)).values()) for row in rows]
+    blocks.append(Table("s766_units", "Điểm Bộ chỉ số 766 của các cơ quan, đơn vị", PROVINCE_COLUMNS, rows,
+                        note=f"Điểm công bố: {SOURCE}. Xếp hạng trong các cơ quan, đơn vị cùng nhóm."))
+    checks = figures.checks()
+    flagged = checks[checks["flagged"]]
+    blocks.append(Points([f"{row.name} — {flag_sentence(row, figures.tolerance)}" for row in flagged.itertuples()],
+                         empty="Điểm tính từ dữ liệu hồ sơ khớp với điểm công bố ở mọi cơ quan, đơn vị có đủ hai "
+                               "điểm."))
+    blocks.append(Note(method_note(figures.tolerance)))
+    return Section(KEY, TITLE, blocks)
+
+
+# --- the province-wide check -----------------------------------------------------------------------------
+def disagreements(period: str | Period, data: str | Path | None, registry: Registry,
+                  tolerance: float = DEFAULT_TOLERANCE) -> pd.DataFrame:
+    """Every unit × indicator of ``period`` whose computed and official points differ beyond ``tolerance``
+    (columns of :func:`parreport.metrics.s766.cross_check`). :class:`ConfigError` when the data holds no
+    official score for the period (naming the periods it has)."""
+    period = Period.parse(period)
+    check_tolerance(tolerance)
+    with open_store(data, registry) as store:
+        card = scorecard(DossierData.from_store(store, registry), period)
+        figures = Figures766.from_store(store, card, period, tolerance)
+    if not has_official(figures.frame):
+        known = sorted(set(figures.scores["period"]))
+        raise ConfigError(f"no official 766 score for {period.code} in the data; it has "
+                          + (", ".join(known) if known else "none (ingest the dashboard's export first)"))
+    checks = figures.checks()
+    return checks[checks["flagged"]].drop(columns="flagged").reset_index(drop=True)
+
+
+def disagreements_table(found: pd.DataFrame) -> str:
+    """The disagreements as a terminal table (Vietnamese numbers), each followed by its likely cause."""
+    shown = pd.DataFrame({
+        "Đơn vị": found["name"],
+        "Chỉ tiêu": found["label"],
+        "Tỷ lệ": found["ratio"].map(fmt.percent),
+        "Điểm tính": [f"{fmt.number(v, 2)}/{fmt.number(m)}" for v, m in zip(found["computed"], found["max_score"])],
+        "Điểm công bố": [f"{fmt.number(v, 2)}/{fmt.number(m)}" for v, m in zip(found["official"], found["max_score"])],
+        "Chênh lệch": found["difference"].map(lambda d: ("+" if d > 0 else "−") + fmt.number(abs(d), 2)),
+    })
+    causes = "\n".join(f"  {row.name}, {row.label}: {row.cause}" for row in found.itertuples())
+    return f"{shown.to_string(index=False)}\n\nNguyên nhân có thể:\n{causes}"

@@ -1,0 +1,148 @@
+"""Shared counts: the DuckDB query equals the pandas reference (from_records) for any records and any
+period, and a store's counts are computed once per data fingerprint and read back by every briefing."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from parreport.metrics import PROVINCE, DossierData, scorecard
+from parreport.metrics.counts import from_records
+from parreport.metrics.counts_sql import records_counts
+from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts, slice_digests
+from parreport.periods import Period
+from parreport.store import Store
+from tests.conftest import records_frame
+
+FIRST_DAY = date(2022, 11, 20)
+UNITS = {"STNMT": ["Đất đai", "Môi trường"], "STP": ["Công chứng"]}
+FLAGS = ("apology_issued", "digitized", "fee_required", "paid_online", "unsatisfied")
+PERIODS = [*(Period.parse(code) for code in ("2022-Q4", "2023-Q1", "2023-H1", "2023-01", "2022")),
+           *(Period.parse(code, "nd09") for code in ("2023-Q1", "2023-03", "2023"))]
+
+flag = st.none() | st.booleans()  # None: the export leaves the cell empty
+dossier = st.fixed_dictionaries({
+    "unit": st.sampled_from(sorted(UNITS)), "field_pick": st.integers(0, 3),
+    "received": st.integers(0, 200), "received_hour": st.sampled_from([0, 9, 23]),
+    # due on the reception day up to 40 days later; completed on, before or after its due day, or open
+    "due_after": st.integers(0, 40), "done_shift": st.none() | st.integers(-5, 5),
+    "done_hour": st.sampled_from([0, 16, 23]),
+    "channel": st.none() | st.sampled_from(["online", "in_person", "postal"]),
+    **{name: flag for name in FLAGS},
+})
+
+
+def frame_of(draws: list[dict]) -> pd.DataFrame:
+    rows = []
+    for d in draws:
+        received = FIRST_DAY + timedelta(days=d["received"])
+        due = received + timedelta(days=d["due_after"])
+        done = None if d["done_shift"] is None else max(received, due + timedelta(days=d["done_shift"]))
+        rows.append({"department": d["unit"], "field": UNITS[d["unit"]][d["field_pick"] % len(UNITS[d["unit"]])],
+                     "received_at": f"{received} {d['received_hour']:02d}:00", "due_at": str(due),
+                     "completed_at": None if done is None else f"{done} {d['done_hour']:02d}:00"})
+    frame = records_frame(rows)
+    # records_frame fills empty flags with defaults; put the drawn ones back, empty cells included
+    frame["channel"] = pd.array([d["channel"] for d in draws], dtype="string")
+    for name in FLAGS:
+        frame[name] = pd.array([d[name] for d in draws], dtype="boolean")
+    return frame
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(dossier, min_size=1, max_size=60))
+def test_sql_counts_equal_pandas_counts(draws):
+    records = frame_of(draws)
+    con = duckdb.connect()
+    con.register("dossiers", records)
+    by_sql = records_counts(con, PERIODS)
+    for period, counted in zip(PERIODS, by_sql):
+        reference = from_records(records, period)
+        if reference.empty:  # no dossier in scope: same columns (empty columns' dtypes do not matter)
+            assert counted.empty and list(counted.columns) == list(reference.columns)
+        else:
+            pd.testing.assert_frame_equal(counted, reference, obj=f"{period.convention} {period}")
+
+
+HEADER = "dossier_id,department,field,received_at,due_at,completed_at,digitized\n"
+BIEU06_HEADER = ("department,period,field,received_online,received_offline,carried_over,resolved_early,"
+                 "resolved_on_time,resolved_late,pending_in_time,pending_overdue\n")
+
+
+def write(path: Path, header: str, rows: list[str]) -> Path:
+    path.write_text(header + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def test_counts_are_computed_once_per_fingerprint_and_read_back(tmp_path, registry):
+    # STNMT: HS1 received 6/1, due 20/1, closed 10/1 (early); HS2 received 6/1, due 20/1, closed 22/1 (late),
+    # from an export without the digitized column → Q1 2020 digitized unknown for STNMT and the province.
+    # "007" sends only a Biểu 06 row: 4 new online, 4 early.
+    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-10,true"])
+    undigitized = write(tmp_path / "older.csv", HEADER.replace(",digitized", ""),
+                        ["HS2,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-22"])
+    summary = write(tmp_path / "bieu06.csv", BIEU06_HEADER, ["007,2020-Q1,Lãnh sự,4,0,0,4,0,0,0,0"])
+    q1 = Period.parse("2020-Q1")
+    store_path = tmp_path / "province.duckdb"
+    with Store(store_path) as store:
+        for path in (records, undigitized, summary):
+            store.ingest(path, registry)
+    with Store(store_path, read_only=True) as store:
+        folder = precompute_counts(store, [q1])
+        # Q1 2020 reads 8 trend quarters (Q2 2018 … Q1 2020), which hold Q4 2019 and Q1 2019: 8 files.
+        assert sorted(p.name for p in (folder / "calendar").iterdir()) == sorted(
+            f"{p.code}.parquet" for p in periods_read([q1]))
+        assert len(periods_read([q1])) == 8
+        data = DossierData.from_store(store, registry)
+        data.prefetch(periods_read([q1]))
+        card = scorecard(data, q1).set_index("department")
+        reference = DossierData.from_frames(store.table("dossiers"), store.table("counts"), registry)
+        pd.testing.assert_frame_equal(scorecard(reference, q1), card.reset_index())
+    assert (card.loc["STNMT", "resolved_early"], card.loc["STNMT", "resolved_late"]) == (1, 1)
+    assert pd.isna(card.loc["STNMT", "digitized"]) and pd.isna(card.loc[PROVINCE, "digitized"])
+    assert (card.loc["007", "new_online"], card.loc[PROVINCE, "new"]) == (4, 6)
+    # New data → new fingerprint → a new folder; the stale one goes when the batch precomputes again.
+    more = write(tmp_path / "more.csv", HEADER, ["HS3,STP,Công chứng,2020-02-03,2020-02-10,2020-02-10,true"])
+    with Store(store_path) as store:
+        store.ingest(more, registry)
+    with Store(store_path, read_only=True) as store:
+        assert SharedCounts(store).get([q1])[q1].set_index("department").loc["STP", "resolved_on_time"] == 1
+        newer = precompute_counts(store, [q1])
+    assert newer != folder and newer.exists() and not folder.exists()
+
+
+def test_a_store_in_memory_is_counted_without_a_folder(registry, tmp_path):
+    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-20,true"])
+    with Store(":memory:") as store:
+        store.ingest(records, registry)
+        assert precompute_counts(store, [Period.parse("2020-Q1")]) is None
+        counted = SharedCounts(store).get([Period.parse("2020-Q1")])[Period.parse("2020-Q1")]
+    assert counted["resolved_on_time"].tolist() == [1]
+
+
+def digests(rows: list[dict], registry) -> dict[str, str]:
+    data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]),
+                                   registry)
+    return slice_digests(data, Period.parse("2020-Q1"), ["STNMT", "STP", PROVINCE])
+
+
+def test_a_report_slice_changes_only_with_what_the_report_reads(registry):
+    # Two STNMT dossiers in Đất đai (one early, one late) and one STP dossier on time, all in Q1 2020.
+    early = {"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-10"}
+    late = {"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-22"}
+    stp = {"department": "STP", "field": "Công chứng", "received_at": "2020-02-03", "due_at": "2020-02-10",
+           "completed_at": "2020-02-10"}
+    before = digests([early, late, stp], registry)
+    assert digests([early, late, stp], registry) == before  # same data, same digests
+    # Correcting the field of STNMT's early dossier (Đất đai → Môi trường) changes STNMT's Biểu 06 rows
+    # only: unit totals, ranks and province totals stay, so STP's briefing is not rebuilt; the province's is.
+    moved = digests([{**early, "field": "Môi trường"}, late, stp], registry)
+    assert moved["STNMT"] != before["STNMT"] and moved[PROVINCE] != before[PROVINCE]
+    assert moved["STP"] == before["STP"]
+    # A third STNMT dossier changes the province totals that STP's briefing compares itself with.
+    added = digests([early, late, early, stp], registry)
+    assert all(added[unit] != before[unit] for unit in before)
