@@ -23,6 +23,9 @@ def main(argv: list[str] | None = None) -> int:
     except ParreportError as exc:
         print(f"parreport: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("parreport: interrupted; finished reports are kept, run again to produce the rest", file=sys.stderr)
+        return 130
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,7 +122,8 @@ def _run(args: argparse.Namespace) -> int:
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
                               force=args.force,
                               registry_path=args.registry)
-    by_status = {status: [r for r in results if r.status == status] for status in (batch.OK, batch.NO_DATA, batch.FAILED)}
+    by_status = {status: [r for r in results if r.status == status]
+                 for status in (batch.OK, batch.NO_DATA, batch.FAILED)}
     print(f"{len(by_status[batch.OK])} reports written to {args.out}/ (index: {args.out / 'index.html'})")
     for result in by_status[batch.NO_DATA]:
         print(f"không có dữ liệu {result.period}/{result.department}: {result.error}")

@@ -279,6 +279,8 @@ def test_the_same_766_group_twice_names_both_rows(tmp_path, registry):
     rows = SCORES_766.splitlines(keepends=True)
     error = error_of(write(tmp_path, "diem.csv", rows[0] + rows[2] + rows[2]), registry)
     assert "rows 2 and 3" in error.problem
+
+
 # --- crashes the fuzz tests found (tests/test_fuzz_ingest.py), kept as plain examples -----------------
 @pytest.mark.parametrize("count", ["inf", "1e400", "1e20"])
 def test_infinite_or_huge_count_is_refused_not_stored(tmp_path, registry, count):

@@ -42,3 +42,32 @@ def test_links_are_separated_and_labelled_by_format(tmp_path, registry):
     manifest = write_manifest(tmp_path, [both], {"path": "x.duckdb", "fingerprint": "abc"}, {})
     index = write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
     assert '<a href="a.html">HTML</a> · <a href="a.pdf">PDF</a>' in index           # not "HTMLPDF"
+
+
+def test_a_failed_rerun_keeps_the_last_good_report_beside_the_failure(tmp_path, registry):
+    """Run 1 produces STNMT 2020-Q1; run 2 fails for it: the manifest keeps run 1's outputs, headline and
+    time as last_good next to the error, and the index links the failed notebook and the previous files.
+    Run 3 fails again: last_good is still run 1's. Run 4 succeeds: no last_good any more."""
+    base = "2020-Q1/STNMT/briefing"
+    good = result("STNMT", "2020-Q1", html=str(tmp_path / f"{base}.html"), pdf=str(tmp_path / f"{base}.pdf"))
+    data = {"path": "x.duckdb", "fingerprint": "abc"}
+    first = write_manifest(tmp_path, [good], data, {})["reports"][0]
+    bad = result("STNMT", "2020-Q1", "failed", failed_notebook=str(tmp_path / f"{base}.failed.ipynb"))
+    for _ in range(2):
+        manifest = write_manifest(tmp_path, [bad], data, {})
+        [entry] = manifest["reports"]
+        assert entry["status"] == "failed" and entry["error"] == "RuntimeError: hỏng"
+        assert entry["last_good"] == {"outputs": {"html": f"{base}.html", "pdf": f"{base}.pdf"},
+                                      "headline": first["headline"], "generated_at": first["generated_at"]}
+    index = write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
+    assert f'<a href="{base}.failed.ipynb">notebook lỗi</a>' in index
+    assert f'<a href="{base}.html">HTML</a> · <a href="{base}.pdf">PDF</a>' in index
+    assert "Bản trước (" in index and "Lỗi: RuntimeError: hỏng" in index
+    assert "last_good" not in write_manifest(tmp_path, [good], data, {})["reports"][0]
+
+
+def test_a_unit_without_data_is_listed_as_such(tmp_path, registry):
+    no_data = JobResult("briefing", "007", "2020-Q1", "briefing", "no_data", {}, error="007 has no data")
+    manifest = write_manifest(tmp_path, [no_data], {"path": "x.duckdb", "fingerprint": "abc"}, {})
+    index = write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
+    assert '<tr class="no_data">' in index and "Không có dữ liệu trong kỳ" in index and "Lỗi" not in index

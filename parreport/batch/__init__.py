@@ -41,22 +41,22 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
             precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
             data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
             keys = job_keys(jobs, store, registry, spec.formats)
-        spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
         previous = {} if force else previous_reports(out, MANIFEST)
         kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
-
-        def record(result: JobResult) -> None:
-            if result.status == OK and not result.reused:  # the inputs it was built from, for the next run
-                result.key = keys[f"{result.period}/{result.department}/{result.stem}"]
-            write_index(out, write_manifest(out, [result], data_record, spec_record), registry)
         todo = [job for job in jobs if kept[job.name] is None]
-        for job in jobs:
-            if kept[job.name] is not None:
-                record(kept[job.name])
-        built = run_jobs(todo, spec.formats, workers=workers, progress=progress, timeout=spec.timeout,
-                         on_result=record)
-        by_name = {job.name: result for job, result in zip(todo, built)}
-        return [kept[job.name] or by_name[job.name] for job in jobs]
+        spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
+
+        def record(results: list[JobResult]) -> None:
+            write_index(out, write_manifest(out, results, data_record, spec_record), registry)
+
+        def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
+            result.key = keys[result.name] if result.status == OK else None
+            record([result])
+        built = {result.name: result for result in run_jobs(todo, spec.formats, workers=workers, progress=progress,
+                                                            timeout=spec.timeout, on_result=finished)}
+        results = [kept[job.name] or built[job.name] for job in jobs]
+        record([result for result in results if result.reused])
+        return results
 
 
 def _stage(data: str, out: Path, registry: Registry) -> str:

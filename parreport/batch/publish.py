@@ -38,8 +38,10 @@ def write_manifest(out: Path, results: list[JobResult], data: dict, spec: dict) 
     reports = {_key(r): r for r in previous.get("reports", [])}
     now = datetime.now().isoformat(timespec="seconds")
     for result in results:
-        entry = _relative(result.to_dict(), out) | {"generated_at": now}
-        last_good = _last_good(reports.get(_key(entry))) if entry["status"] != OK else None
+        before = reports.get(_key(result.to_dict()))
+        made = before.get("generated_at") if result.reused and before else now
+        entry = _relative(result.to_dict(), out) | {"generated_at": made}
+        last_good = _last_good(before) if entry["status"] != OK else None
         reports[_key(entry)] = entry | ({"last_good": last_good} if last_good else {})
     manifest = {
         "generated_at": now,

@@ -28,7 +28,7 @@ from typing import ClassVar
 
 import nbformat
 import papermill
-from jupyter_client.manager import KernelManager
+from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode, default
 from tqdm import tqdm
 
@@ -42,9 +42,10 @@ from parreport.reports.content import HEADLINE_MIMETYPE
 OK, NO_DATA, FAILED = "ok", "no_data", "failed"
 
 
-class LocalKernelManager(KernelManager):
+class LocalKernelManager(AsyncKernelManager):
     """Kernels talk to the batch over local IPC sockets, not TCP: nothing listens on a port, and the
-    kernel has no reason to warn about unencrypted traffic."""
+    kernel has no reason to warn about unencrypted traffic. Asynchronous, as nbclient expects: with a
+    blocking client, a kernel that dies mid-cell would leave the batch waiting for its reply forever."""
 
     transport = Unicode("ipc")
     started: ClassVar[weakref.WeakSet] = weakref.WeakSet()  # this process's kernel managers
@@ -84,6 +85,11 @@ class JobResult:
     error: str | None = None
     key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
     reused: bool = False  # the files of an earlier run with the same key were kept
+
+    @property
+    def name(self) -> str:
+        """As :attr:`Job.name`: ``period/department/stem``."""
+        return f"{self.period}/{self.department}/{self.stem}"
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -140,8 +140,8 @@ def _read_excel(path: Path) -> RawTable:
 def _read_parquet(path: Path) -> RawTable:
     frame = pd.read_parquet(path)  # typed columns stay typed: the parsers read them as they are
     headers = [str(c) for c in frame.columns]
-    rows = pd.Series(range(2, 2 + len(frame)))
     frame.columns = range(len(frame.columns))
+    rows = pd.Series(range(2, 2 + len(frame)))
     for position in frame.columns:
         if frame[position].dtype == object:  # binary or nested Parquet columns; strings have their own dtype
             frame[position] = _scalars(path, frame[position], rows, headers[position])

@@ -33,6 +33,7 @@ class DossierData:
     registry: Registry
     _cache: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
     _units: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _with_data: dict[Period, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_store(cls, store: Store, registry: Registry) -> "DossierData":
@@ -61,13 +62,14 @@ class DossierData:
         if missing:
             counted = self.counter(missing)
             for period in missing:
-                frame = counted[period]
-                self._cache[period] = _with_registry_fields(frame, self.registry, period,
-                                                            frozenset(frame["department"]))
+                self._with_data[period] = frozenset(counted[period]["department"])
+                self._cache[period] = _with_registry_fields(counted[period], self.registry, period,
+                                                            self._with_data[period])
             self._units.update(self._sum_units(missing))
 
     def unit_fields(self, period: Period) -> pd.DataFrame:
-        """Counts per unit × field (registry fields without dossiers included as zeros)."""
+        """Counts per unit × field, for the units with data in ``period`` (their registry fields without
+        dossiers included as zeros)."""
         self.prefetch([period])
         return self._cache[period]
 
@@ -75,34 +77,31 @@ class DossierData:
         """Whether the data says anything about the unit's dossiers in ``period``: a record received by its
         end and not completed before its start, or Biểu 06 rows covering it. Without either, the unit's
         counts for the period are unknown — not zero."""
-        rows = self.unit_fields(period)
-        return bool((rows["department"] == department).any())
+        self.prefetch([period])
+        return department in self._with_data[period]
 
     def units(self, period: Period) -> pd.DataFrame:
         """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts, rates and
-        ``has_data`` (a unit without data has unknown counts and rates, and no rank)."""
+        ``has_data``. A unit without data has unknown (NA) counts and rates; the province sums the units
+        with data (and has none itself when no unit has any)."""
         self.prefetch([period])
         return self._units[period]
 
     def _sum_units(self, periods: list[Period]) -> dict[Period, pd.DataFrame]:
-        """:meth:`units` of several periods with one sum and one rate computation (``_slot`` numbers them).
-        ``has_data`` says whether the data covers the unit in the period; a unit without data has unknown
-        (NA) counts and rates, and the province sums the units with data (none: the province has none)."""
+        """:meth:`units` of several periods with one sum and one rate computation (``_slot`` numbers them);
+        an active unit without data has unknown counts, and so does a unit with an unknown count."""
         by_field = pd.concat([self._cache[p].assign(_slot=slot) for slot, p in enumerate(periods)],
                              ignore_index=True)
-        covered = by_field.assign(has_data=by_field["source"].notna()).groupby(
-            ["_slot", "department"], as_index=False)["has_data"].any()
         units = sum_counts(by_field, ["_slot", "department"])
         active = pd.DataFrame([(slot, code) for slot, p in enumerate(periods) for code in self.registry.codes(p)],
                               columns=["_slot", "department"]).astype({"_slot": units["_slot"].dtype})
-        units = active.merge(units, on=["_slot", "department"], how="left").merge(
-            covered, on=["_slot", "department"], how="left")
-        units["has_data"] = units["has_data"].fillna(False).astype(bool)
-        units.loc[~units["has_data"], list(COUNTS)] = pd.NA
+        units = active.merge(units, on=["_slot", "department"], how="left")
+        units["has_data"] = [code in self._with_data[periods[slot]]
+                             for slot, code in zip(units["_slot"], units["department"])]
         with_data = units[units["has_data"]]
         province = sum_counts(with_data.assign(department=PROVINCE), ["_slot", "department"])
-        province = pd.DataFrame({"_slot": range(len(periods)), "department": PROVINCE}).astype(
-            {"_slot": units["_slot"].dtype}).merge(province, on=["_slot", "department"], how="left")
+        empty = [slot for slot in range(len(periods)) if slot not in set(province["_slot"])]
+        province = pd.concat([province, pd.DataFrame({"_slot": empty, "department": PROVINCE})], ignore_index=True)
         province["has_data"] = province["_slot"].isin(with_data["_slot"])
         frame = pd.concat([units, province], ignore_index=True)
         frame[list(COUNTS)] = frame[list(COUNTS)].astype("Int64")

@@ -25,10 +25,10 @@ from parreport.metrics.definitions import PROVINCE
 from parreport.metrics.rates import add_ranks
 from parreport.paths import cache_dir
 from parreport.periods import Period
-from parreport.store import Store
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the store imports ingest, which reads the catalogue of this package
     from parreport.metrics.dossiers import DossierData
+    from parreport.store import Store
 
 TREND_PERIODS = 8  # periods in a briefing's trend chart, the current one included
 _CODE = [Path(counts.__file__), Path(counts_sql.__file__)]

@@ -1,0 +1,161 @@
+"""Batch faults with real kernels: a notebook that hangs is stopped by the timeout and one whose kernel
+dies is reported, units without data are listed as such, and the rest of the batch completes; a batch
+killed after its first report, then re-run, ends with every report and nothing stray; a locked output
+folder refuses a second run. No kernel or worker is left behind (found by an environment marker every
+process started here inherits).
+
+Fixture data: tests/test_end_to_end.py (STNMT and STP have dossiers in quý I and II năm 2020; 007 has none).
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from parreport.batch import BatchSpec, run_batch
+from parreport.batch.outdir import output_lock
+from parreport.paths import NOTEBOOKS_DIR
+from tests.conftest import REGISTRY_YAML
+from tests.test_end_to_end import fixture_csv
+
+pytestmark = pytest.mark.e2e
+PARREPORT = str(Path(sys.executable).with_name("parreport"))
+MARK = "PARREPORT_TEST_MARK"
+
+
+def marked_processes(mark: str) -> list[str]:
+    """Command lines of live processes (other than this one) whose environment carries ``mark``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            if f"{MARK}={mark}".encode() in (proc / "environ").read_bytes().split(b"\0"):
+                state = next(line for line in (proc / "status").read_text().splitlines() if line.startswith("State"))
+                if "Z" not in state.split()[1]:  # a zombie is already dead
+                    found.append((proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except (OSError, StopIteration):
+            continue
+    return found
+
+
+def wait_until_gone(mark: str, seconds: float = 15) -> list[str]:
+    """Kernels orphaned by a killed batch notice it and exit within a few seconds."""
+    deadline = time.monotonic() + seconds
+    while (left := marked_processes(mark)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return left
+
+
+@pytest.fixture
+def marked(monkeypatch) -> str:
+    mark = uuid.uuid4().hex
+    monkeypatch.setenv(MARK, mark)
+    return mark
+
+
+@pytest.fixture
+def inputs(tmp_path) -> dict[str, Path]:
+    registry = tmp_path / "departments.yaml"
+    registry.write_text(REGISTRY_YAML, encoding="utf-8")
+    return {"registry": registry, "data": fixture_csv(tmp_path / "dossiers.csv")}
+
+
+def test_hung_and_dead_kernels_are_stopped_units_without_data_listed_and_the_rest_completes(tmp_path, inputs, marked):
+    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
+    notebook.cells.insert(1, nbformat.v4.new_code_cell(
+        "import os, time\n"
+        'if (department, period) == ("STP", "2020-Q1"):\n    time.sleep(600)\n'
+        'if (department, period) == ("STNMT", "2020-Q2"):\n    os._exit(1)'))
+    copy = tmp_path / "briefing.ipynb"
+    nbformat.write(notebook, copy)
+    spec = BatchSpec(notebook=copy, periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP", "007"],
+                     formats=["html"], timeout=30)  # a report needs ~10 s on a busy machine
+    spec.check()
+    out = tmp_path / "out"
+    started = time.monotonic()
+    results = run_batch(spec, out, data=str(inputs["data"]), workers=2, progress=False,
+                        registry_path=inputs["registry"])
+    assert time.monotonic() - started < 180                      # the sleeping notebook did not hold the batch
+    status = {(r.department, r.period): (r.status, r.error) for r in results}
+    assert status[("STNMT", "2020-Q1")] == ("ok", None) and status[("STP", "2020-Q2")] == ("ok", None), status
+    assert status[("STP", "2020-Q1")] == ("failed", "TimeoutError: stopped after 30 s (timeout): "
+                                                    "the notebook ran too long")
+    assert status[("STNMT", "2020-Q2")][0] == "failed" and "Kernel died" in status[("STNMT", "2020-Q2")][1]
+    for period, label in (("2020-Q1", "quý I năm 2020"), ("2020-Q2", "quý II năm 2020")):
+        assert status[("007", period)] == ("no_data", f"007 (Sở Ngoại vụ) has no data in {label}: no dossier "
+                                                      "record and no Biểu 06 row for the period")
+        assert not (out / period / "007").exists()               # no report, not even an empty folder
+    assert (out / "2020-Q1" / "STNMT" / "briefing.html").exists()
+    assert not (out / "2020-Q1" / "STP" / "briefing.html").exists()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(r["status"] for r in manifest["reports"]) == ["failed", "failed", "no_data", "no_data", "ok", "ok"]
+    # No kernel, no worker left; multiprocessing's resource tracker serves this test process until it exits.
+    assert [p for p in wait_until_gone(marked, 5) if "multiprocessing.resource_tracker" not in p] == []
+
+
+def run_cli(inputs: dict, out: Path, **popen) -> subprocess.Popen:
+    return subprocess.Popen(
+        [PARREPORT, "--registry", str(inputs["registry"]), "run", "--data", str(inputs["data"]), "--out", str(out),
+         "--department", "STNMT", "--department", "STP", "--period", "2020-Q1", "--period", "2020-Q2",
+         "--format", "html", "--format", "pdf", "--no-progress"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def finished_reports(out: Path) -> list[dict]:
+    try:
+        return [r for r in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+                if r["status"] == "ok"]
+    except (OSError, ValueError):
+        return []
+
+
+@pytest.mark.parametrize("how", ["SIGKILL to the batch", "Ctrl-C (SIGINT to its process group)"])
+def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, inputs, marked, how):
+    out = tmp_path / "out"
+    batch = run_cli(inputs, out, start_new_session=True)
+    deadline = time.monotonic() + 180
+    while not finished_reports(out) and batch.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert batch.poll() is None, "the batch ended before it could be interrupted"
+    if how.startswith("SIGKILL"):
+        batch.send_signal(signal.SIGKILL)
+    else:
+        os.killpg(batch.pid, signal.SIGINT)
+    _, stderr = batch.communicate(timeout=60)
+    if how.startswith("Ctrl-C"):
+        assert batch.returncode == 130 and "interrupted; finished reports are kept" in stderr
+    assert wait_until_gone(marked) == []                         # kernels and workers are gone too
+    for report in finished_reports(out):                         # what was recorded finished is intact
+        for href in report["outputs"].values():
+            assert (out / href).stat().st_size > 0
+
+    again = run_cli(inputs, out)
+    stdout, stderr = again.communicate(timeout=300)
+    assert again.returncode == 0, stderr
+    assert "4 reports written" in stdout
+    expected = sorted(f"{period}/{unit}/briefing.{suffix}" for period in ("2020-Q1", "2020-Q2")
+                      for unit in ("STNMT", "STP") for suffix in ("html", "ipynb", "pdf"))
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    assert files == sorted([*expected, ".data.duckdb", ".parreport.lock", "index.html", "manifest.json"])
+    assert [r["status"] for r in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]] == ["ok"] * 4
+
+
+def test_a_second_run_on_a_locked_output_folder_stops_at_once(tmp_path, inputs):
+    out = tmp_path / "out"
+    with output_lock(out):
+        started = time.monotonic()
+        second = run_cli(inputs, out)
+        _, stderr = second.communicate(timeout=120)
+    assert second.returncode == 2 and "Traceback" not in stderr
+    assert f"another parreport run (pid {os.getpid()}) is writing to this folder" in stderr
+    assert time.monotonic() - started < 60
+    assert sorted(p.name for p in out.iterdir()) == [".parreport.lock"]
