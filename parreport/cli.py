@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_data.add_argument("--store", type=Path, help="also ingest them into this store")
     demo_data.set_defaults(command=_demo_data)
 
-    run = commands.add_parser("run", help="produce briefings for departments × periods")
+    run = commands.add_parser("run", help="produce reports (report kinds × units × periods)")
     run.add_argument("spec", nargs="?", type=Path, default=batch.DEFAULT_SPEC, help="batch spec YAML")
     run.add_argument("--report", action="append", metavar="KIND",
                      help="report kind (repeatable): briefing, annual, overview…; default: the spec's")
