@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from parreport import batch, demo
+from parreport.batch.runner import LocalKernelManager
 from parreport.metrics import s766
 from parreport.reports.s766 import disagreements, disagreements_table
 from parreport.errors import ParreportError
@@ -25,7 +27,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("parreport: interrupted; finished reports are kept, run again to produce the rest", file=sys.stderr)
-        return 130
+        LocalKernelManager.kill_all()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        # Leave without interpreter teardown: the sockets and threads of an interrupted kernel client can crash
+        # it. Nothing is lost: published reports are whole, and the next run finishes or drops the rest.
+        os._exit(130)
 
 
 def _parser() -> argparse.ArgumentParser:

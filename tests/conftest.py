@@ -30,10 +30,16 @@ departments:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Registry:
+def registry_file(tmp_path: Path) -> Path:
+    """The test registry as a file (``tmp_path/departments.yaml``), for what takes a path."""
     path = tmp_path / "departments.yaml"
     path.write_text(REGISTRY_YAML, encoding="utf-8")
-    return Registry.load(path)
+    return path
+
+
+@pytest.fixture
+def registry(registry_file: Path) -> Registry:
+    return Registry.load(registry_file)
 
 
 def records_frame(rows: list[dict]) -> pd.DataFrame:

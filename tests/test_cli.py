@@ -25,13 +25,6 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([PARREPORT, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
 
 
-@pytest.fixture
-def registry_file(tmp_path) -> Path:
-    path = tmp_path / "departments.yaml"
-    path.write_text(REGISTRY_YAML, encoding="utf-8")
-    return path
-
-
 def test_ingest_stores_good_files_and_names_the_bad_one(tmp_path, registry_file):
     (tmp_path / "good.csv").write_text(GOOD, encoding="utf-8")
     (tmp_path / "bad.csv").write_text(BAD, encoding="utf-8")

@@ -244,7 +244,8 @@ def test_one_odd_cell_is_refused_or_read_as_written(registry, kind, position, va
         return
     kind_type = SCHEMAS[kind].column(column).type
     stored = table.frame[column].iloc[-1]
-    if kind_type in ("int", "float") and not pd.isna(stored):
+    empty = value is None or (isinstance(value, str) and not value.strip())  # a default may fill it (766 maxima)
+    if kind_type in ("int", "float") and not pd.isna(stored) and not empty:
         assert stored == written_number(value)
         assert stored >= 0 or kind_type == "float"
 

@@ -18,35 +18,27 @@ from parreport.registry import Registry
 from parreport.render import html_to_pdf, notebook_to_html
 from parreport.reports.briefing import load_briefing
 from parreport.sources import demo_store, is_demo_registry, open_store
-from tests.conftest import REGISTRY_YAML
 
 PARREPORT = str(Path(sys.executable).with_name("parreport"))
 
 
-@pytest.fixture
-def own_registry(tmp_path) -> Path:
-    path = tmp_path / "departments.yaml"
-    path.write_text(REGISTRY_YAML, encoding="utf-8")
-    return path
-
-
-def test_run_without_data_for_another_registry_stops_and_writes_nothing(tmp_path, own_registry):
+def test_run_without_data_for_another_registry_stops_and_writes_nothing(tmp_path, registry_file):
     """A new user's own registry and no --data: exit code 2, a message saying why, no report at all."""
-    done = subprocess.run([PARREPORT, "--registry", str(own_registry), "run", "--out", "out", "--no-progress"],
+    done = subprocess.run([PARREPORT, "--registry", str(registry_file), "run", "--out", "out", "--no-progress"],
                           capture_output=True, text=True, cwd=tmp_path, timeout=120)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert "generated demo figures exist only for the bundled demo province" in done.stderr
-    assert "--data" in done.stderr and str(own_registry) in done.stderr
+    assert "--data" in done.stderr and str(registry_file) in done.stderr
     assert not (tmp_path / "out").exists()
 
 
-def test_no_demo_store_and_no_briefing_for_another_registry(own_registry):
+def test_no_demo_store_and_no_briefing_for_another_registry(registry_file):
     with pytest.raises(ConfigError, match="generated demo figures exist only"):
-        demo_store(own_registry)
+        demo_store(registry_file)
     with pytest.raises(ConfigError, match="generated demo figures exist only"):
-        open_store(None, Registry.load(own_registry))
+        open_store(None, Registry.load(registry_file))
     with pytest.raises(ConfigError, match="generated demo figures exist only"):
-        load_briefing("STP", "2024-Q3", registry=own_registry)
+        load_briefing("STP", "2024-Q3", registry=registry_file)
 
 
 def test_the_demo_registry_is_recognised_by_path_or_content(tmp_path):
