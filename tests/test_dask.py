@@ -23,10 +23,12 @@ pytestmark = pytest.mark.e2e
 def cluster():
     """Two worker processes with one thread each, as real workers run (processes=True: each worker is its
     own interpreter, so jobs travel pickled, as they do to a remote machine). A task whose worker dies is
-    not retried (allowed-failures 0), so the dying-worker test ends at once."""
+    not retried (allowed-failures 0), so the dying-worker test ends at once; each worker holds one task at
+    a time (worker-saturation 1.0), so no other task is on the worker when it dies."""
     import dask
 
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+    settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(settings), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                      dashboard_address=None) as local:
         yield local
