@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 
-import nbformat
 import pytest
 
 from parreport.batch import BatchSpec, run_batch
 from parreport.batch.executors import Dask
-from parreport.paths import NOTEBOOKS_DIR
+from parreport.errors import ConfigError
 from tests.conftest import REGISTRY_YAML
-from tests.test_end_to_end import fixture_csv
+from tests.test_end_to_end import broken_notebook, fixture_csv
 
 distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.e2e
@@ -38,13 +37,8 @@ def test_batch_on_a_local_cluster(tmp_path, cluster):
     registry = tmp_path / "departments.yaml"
     registry.write_text(REGISTRY_YAML, encoding="utf-8")
     data = fixture_csv(tmp_path / "dossiers.csv")
-    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
-    notebook.cells.insert(1, nbformat.v4.new_code_cell(
-        'if (department, period) == ("STP", "2020-Q2"):\n    raise RuntimeError("hỏng có chủ ý")'))
-    broken = tmp_path / "briefing.ipynb"
-    nbformat.write(notebook, broken)
-    spec = BatchSpec(notebook=broken, periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP"],
-                     formats=["html", "pdf"], scheduler=cluster.scheduler_address)
+    spec = BatchSpec(notebook=broken_notebook(tmp_path), periods=["2020-Q1", "2020-Q2"],
+                     departments=["STNMT", "STP"], formats=["html", "pdf"], scheduler=cluster.scheduler_address)
     spec.check()
     out = tmp_path / "reports"
     results = run_batch(spec, out, data=str(data), progress=False, registry_path=registry)
@@ -81,3 +75,9 @@ def test_a_dead_worker_loses_only_its_item(cluster):
     outcomes = dict(Dask(cluster.scheduler_address).map(_dies_on_two, [0, 1, 2, 3]))
     assert {n: o for n, o in outcomes.items() if n != 2} == {0: 0, 1: 1, 3: 9}
     assert type(outcomes[2]).__name__ == "KilledWorker"
+
+
+def test_a_scheduler_without_protocol_is_refused_before_any_job():
+    """``localhost:8786`` lacks the ``tcp://`` a Dask address starts with: a ConfigError naming the key."""
+    with pytest.raises(ConfigError, match="scheduler must be a Dask scheduler address"):
+        BatchSpec(scheduler="localhost:8786").check()
