@@ -1,54 +1,143 @@
-"""How close is a batch to one plain Python process? Prints ratios measured in one run.
+"""How close is ``parreport run`` to the floor, and how far ahead of the command-line chain? (issue 13)
 
-    .venv/bin/python benchmarks/bench_batch.py [--period 2024-Q4] [--units 6]
+    .venv/bin/python benchmarks/bench_batch.py [--sample 3] [--workers 2]
 
-* plain: one Python process computes every briefing's figures, sentences and tables (no kernel, no render);
-* batch (html only / html+pdf) with 1 and 2 workers: the real `run_batch` on the same units.
-The ratios batch/plain show the cost of kernels and rendering; 1 worker vs 2 the parallel speed-up.
+One run on the demo's latest quarter, every unit's briefing plus the province overview, HTML + PDF:
+
+(a) the command-line chain, per report: ``papermill`` CLI → ``jupyter nbconvert --to html --no-input`` →
+    ``weasyprint`` CLI, timed on ``--sample`` briefings and extrapolated to every report (said so);
+(b) ``parreport run`` (``run_batch``, a fresh output folder, ``force=True``), ``--workers`` processes;
+(c) the in-process floor: one plain Python process makes the same Documents with the same library calls
+    (``load_briefing`` / ``load_overview`` → ``.document()``), puts their displays in an in-memory notebook
+    (no kernel, nothing executed) and renders it with the same ``html`` and ``pdf`` formats;
+(d) (b) again in the same folder with nothing changed (incremental reuse).
+
+Prints b/c, a/b, d as % of b, peak RSS of this process and of its largest child, and the machine.
+Run it alone: the timings are wall-clock on a shared machine.
 """
 from __future__ import annotations
 
 import argparse
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from parreport.batch import BatchSpec, run_batch
-from parreport.batch.spec import DEFAULT_SPEC
+import nbformat
+
+from parreport.batch import OK, BatchSpec, run_batch
+from parreport.metrics.definitions import PROVINCE
+from parreport.paths import NOTEBOOKS_DIR
+from parreport.render import RenderSource, get_format
 from parreport.reports.briefing import load_briefing
-from parreport.paths import DEFAULT_REGISTRY
-from parreport.periods import Period
+from parreport.reports.kinds import latest_quarter
+from parreport.reports.overview import load_overview
+from parreport.sources import demo_store, open_store
 from parreport.registry import Registry
-from parreport.sources import demo_store
+from parreport.paths import DEFAULT_REGISTRY
+
+FORMATS = ["html", "pdf"]
+BIN = Path(sys.executable).parent  # papermill, jupyter and weasyprint of this environment
+
+
+def machine() -> str:
+    model = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                  if line.startswith("model name")), platform.processor() or "unknown CPU")
+    return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}, Python {platform.python_version()}"
+
+
+def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list]:
+    started = time.perf_counter()
+    results = run_batch(spec, out, data=str(store), workers=workers, progress=False, force=force)
+    return time.perf_counter() - started, results
+
+
+def cli_chain(unit: str, period: str, folder: Path) -> None:
+    """The chain a user could type, one report: papermill → nbconvert → weasyprint."""
+    executed, html, pdf = folder / f"{unit}.ipynb", folder / f"{unit}.html", folder / f"{unit}.pdf"
+    quiet = {"check": True, "stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    subprocess.run([BIN / "papermill", str(NOTEBOOKS_DIR / "briefing.ipynb"), str(executed),
+                    "-p", "department", unit, "-p", "period", period, "--cwd", str(NOTEBOOKS_DIR)], **quiet)
+    subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", str(executed),
+                    "--output-dir", str(folder)], **quiet)
+    subprocess.run([BIN / "weasyprint", str(html), str(pdf)], **quiet)
+
+
+def floor(unit: str, period: str, store: Path, folder: Path) -> None:
+    """The same Document, displayed into an in-memory notebook as the real one displays it (cover and
+    document data, then one output per section), rendered by the same formats. Nothing is executed."""
+    report = (load_overview(period, data=str(store)) if unit == PROVINCE
+              else load_briefing(unit, period, data=str(store))).document()
+    cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data",
+                                                                     data=report._repr_mimebundle_())])]
+    cells += [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data",
+                                                                      data={"text/html": section.html()})])
+              for section in report.sections]
+    source = RenderSource(nbformat.v4.new_notebook(cells=cells), title=f"{unit} {period}", base_url=folder)
+    for name in FORMATS:
+        output_format = get_format(name)
+        output_format.render(source, folder / f"{unit}{output_format.suffix}")
+
+
+def peak_mb(who: int) -> float:
+    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--period", default="2024-Q4")
-    parser.add_argument("--units", type=int, default=6)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sample", type=int, default=3, help="briefings timed through the command-line chain")
+    parser.add_argument("--workers", type=int, default=2, help="parreport run workers (default 2)")
     args = parser.parse_args()
+
     store = demo_store()
-    units = Registry.load(DEFAULT_REGISTRY).codes(Period.parse(args.period))[: args.units]
+    with open_store(str(store), Registry.load(DEFAULT_REGISTRY)) as opened:
+        period = latest_quarter(opened).code
+    spec = BatchSpec(reports=["briefing", "overview"], periods=[period], formats=FORMATS)
+    spec.check()
+    print(f"machine: {machine()}")
+    root = Path(tempfile.mkdtemp(prefix="parreport-bench-"))
+    try:
+        out = root / "reports"
+        b, results = timed_batch(spec, out, store, args.workers, force=True)
+        reports = [r.department for r in results if r.status == OK]
+        count = len(results)
+        print(f"demo latest quarter {period}: {count} reports ({len(reports)} ok), formats {'+'.join(FORMATS)}")
+        print(f"(b) parreport run, {args.workers} workers:     {b:7.1f} s total, {b / count:5.2f} s per report")
 
-    started = time.perf_counter()
-    for unit in units:
-        briefing = load_briefing(unit, args.period, data=store)
-        briefing.narrative_html(), briefing.table_html(), briefing.attention_html()
-    plain = time.perf_counter() - started
-    print(f"plain process, {len(units)} briefings' content: {plain:.1f} s")
+        d, again = timed_batch(spec, out, store, args.workers, force=False)
+        print(f"(d) no-change re-run:                {d:7.1f} s total "
+              f"({sum(r.reused for r in again)}/{len(again)} reused) = {100 * d / b:.1f} % of (b)")
 
-    spec = BatchSpec.load(DEFAULT_SPEC)
-    for formats in (["html"], ["html", "pdf"]):
-        for workers in (1, 2):
-            spec.formats = formats
-            with tempfile.TemporaryDirectory() as out:
-                started = time.perf_counter()
-                results = run_batch(spec, Path(out), data=str(store), departments=units,
-                                    periods=[args.period], workers=workers, progress=False)
-                seconds = time.perf_counter() - started
-            ok = sum(r.status == "ok" for r in results)
-            print(f"batch {'+'.join(formats):9} workers={workers}: {seconds:6.1f} s  "
-                  f"ratio to plain {seconds / plain:5.1f}×  ({ok}/{len(results)} ok)")
+        folder = root / "floor"
+        folder.mkdir()
+        started = time.perf_counter()
+        for unit in reports:
+            floor(unit, period, store, folder)
+        c = time.perf_counter() - started
+        print(f"(c) in-process floor, 1 process:     {c:7.1f} s total, {c / len(reports):5.2f} s per report "
+              f"(imports already done)")
+
+        folder = root / "cli"
+        folder.mkdir()
+        sample = [unit for unit in reports if unit != PROVINCE][: args.sample]
+        started = time.perf_counter()
+        for unit in sample:
+            cli_chain(unit, period, folder)
+        per_report = (time.perf_counter() - started) / len(sample)
+        a = per_report * count
+        print(f"(a) command-line chain, 1 at a time: {per_report:5.2f} s per report on {len(sample)} briefings; "
+              f"extrapolated to {count} reports: {a:7.1f} s")
+
+        print(f"b/c = {b / c:.2f}   a/b = {a / b:.1f}   no-change re-run = {100 * d / b:.1f} % of b")
+        print(f"peak RSS: this process {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
+              f"largest child (workers, kernels, CLI tools) {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
 
 
 if __name__ == "__main__":

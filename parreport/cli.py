@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--timeout", type=float, metavar="SECONDS",
                      help=f"stop a report whose notebook runs longer (default: the spec's, else "
                           f"{batch.DEFAULT_TIMEOUT})")
+    run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                     help="run the reports on this Dask scheduler's workers (needs parreport[dask]; workers must "
+                          "see the data and the output folder at the same paths); default: the spec's, else here")
     run.add_argument("--no-progress", action="store_true", help="no progress bar")
     run.add_argument("--force", action="store_true",
                      help="rebuild every report, even those whose inputs are unchanged since the last run")
@@ -127,7 +130,7 @@ def _run(args: argparse.Namespace) -> int:
         spec.check("command line")
     results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
-                              force=args.force,
+                              force=args.force, scheduler=args.scheduler,
                               registry_path=args.registry)
     by_status = {status: [r for r in results if r.status == status]
                  for status in (batch.OK, batch.NO_DATA, batch.FAILED)}

@@ -54,19 +54,23 @@ def fixture_csv(path: Path) -> Path:
     return path
 
 
+def broken_notebook(folder: Path) -> Path:
+    """A copy of the briefing notebook that breaks for one pair only: STP 2020-Q2 ("hỏng có chủ ý")."""
+    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
+    notebook.cells.insert(1, nbformat.v4.new_code_cell(
+        'if (department, period) == ("STP", "2020-Q2"):\n    raise RuntimeError("hỏng có chủ ý")'))
+    broken = folder / "briefing.ipynb"
+    nbformat.write(notebook, broken)
+    return broken
+
+
 @pytest.fixture(scope="module")
 def batch_run(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     registry = root / "departments.yaml"
     registry.write_text(REGISTRY_YAML, encoding="utf-8")
     data = fixture_csv(root / "dossiers.csv")
-    # A copy of the briefing notebook that breaks for one pair only.
-    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
-    notebook.cells.insert(1, nbformat.v4.new_code_cell(
-        'if (department, period) == ("STP", "2020-Q2"):\n    raise RuntimeError("hỏng có chủ ý")'))
-    broken = root / "briefing.ipynb"
-    nbformat.write(notebook, broken)
-    spec = BatchSpec(notebook=broken, periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP"],
+    spec = BatchSpec(notebook=broken_notebook(root), periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP"],
                      formats=["html", "pdf", "docx", "xlsx"])
     spec.check()
     out = root / "reports"

@@ -14,6 +14,7 @@ from parreport.batch.publish import MANIFEST, write_index, write_manifest
 from parreport.batch.reuse import job_keys, previous_reports, reusable
 from parreport.batch.runner import DEFAULT_TIMEOUT, FAILED, NO_DATA, OK, JobResult, run_jobs
 from parreport.batch.spec import DEFAULT_SPEC, BatchSpec
+from parreport.errors import ConfigError
 from parreport.metrics.shared import precompute_counts
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
@@ -25,10 +26,12 @@ __all__ = ["BatchSpec", "DEFAULT_SPEC", "DEFAULT_TIMEOUT", "FAILED", "Job", "Job
 
 def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: list[str] | None = None,
               periods: list[str] | None = None, workers: int = 1, progress: bool = True,
-              registry_path: Path = DEFAULT_REGISTRY, force: bool = False) -> list[JobResult]:
+              registry_path: Path = DEFAULT_REGISTRY, force: bool = False,
+              scheduler: str | None = None) -> list[JobResult]:
     """Produce every planned report under ``out`` and update its index and manifest. A report whose inputs
     are unchanged since the folder's last run is kept as it is (see :mod:`parreport.batch.reuse`) unless
-    ``force``."""
+    ``force``. The jobs run on the Dask cluster at ``scheduler`` (default: the spec's) when one is given,
+    else here with ``workers`` processes."""
     registry = Registry.load(registry_path)
     out = Path(out).resolve()
     given = data or spec.data
@@ -36,6 +39,12 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
     with output_lock(out):
         recover(out)
         source = _stage(given, out, registry) if given else demo
+        scheduler = scheduler or spec.scheduler
+        if scheduler and not Path(source).is_absolute():
+            raise ConfigError(f"the store {source} is not an absolute path: the workers of the Dask scheduler "
+                              f"{scheduler} must read the store and write {out} through a shared filesystem, "
+                              "at the same absolute paths (set PARREPORT_CACHE to an absolute path, or give "
+                              "--data as one)")
         with open_store(source, registry) as store:
             jobs = plan(spec, registry, store, source, out, departments, periods)
             precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
@@ -53,7 +62,8 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
             result.key = keys[result.name] if result.status == OK else None
             record([result])
         built = {result.name: result for result in run_jobs(todo, spec.formats, workers=workers, progress=progress,
-                                                            timeout=spec.timeout, on_result=finished)}
+                                                            timeout=spec.timeout, on_result=finished,
+                                                            scheduler=scheduler)}
         results = [kept[job.name] or built[job.name] for job in jobs]
         record([result for result in results if result.reused])
         return results

@@ -10,7 +10,6 @@ jobs go on.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import tempfile
@@ -20,7 +19,6 @@ import traceback
 import uuid
 import weakref
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from jupyter_client.manager import AsyncKernelManager
 from traitlets import Unicode, default
 from tqdm import tqdm
 
+from parreport.batch.executors import get_executor
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
 from parreport.batch.spec import DEFAULT_TIMEOUT
@@ -151,30 +150,28 @@ def _record_failure(job: Job, result: JobResult, exc: Exception, executed: Path)
 
 
 def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1, progress: bool = True,
-             timeout: float = DEFAULT_TIMEOUT, on_result: Callable[[JobResult], None] | None = None
-             ) -> list[JobResult]:
-    """Run every job, ``workers`` at a time, with a progress bar; ``on_result`` sees each result as soon
-    as its job ends (so an interrupted batch has recorded the reports it finished). Results in job order."""
+             timeout: float = DEFAULT_TIMEOUT, on_result: Callable[[JobResult], None] | None = None,
+             scheduler: str | None = None) -> list[JobResult]:
+    """Run every job, ``workers`` at a time (or on the Dask cluster at ``scheduler``, see
+    :mod:`parreport.batch.executors`), with a progress bar; ``on_result`` sees each result as soon as its
+    job ends (so an interrupted batch has recorded the reports it finished). Results in job order."""
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
-
-    def finished(number: int, result: JobResult) -> None:
+    for number, outcome in get_executor(workers, scheduler).map(run_job, jobs, formats, timeout):
+        job = jobs[number]
+        result = outcome if isinstance(outcome, JobResult) else _lost(job, outcome)
         results[number] = result
         if on_result is not None:
             on_result(result)
         bar.update()
-    if workers <= 1:
-        for number, job in enumerate(jobs):
-            finished(number, run_job(job, formats, timeout))
-    else:
-        # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
-        # deadlock the child.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = {pool.submit(run_job, job, formats, timeout): number for number, job in enumerate(jobs)}
-            for future in as_completed(futures):
-                finished(futures[future], future.result())
     bar.close()
     return [results[number] for number in range(len(jobs))]
+
+
+def _lost(job: Job, exc: BaseException) -> JobResult:
+    """A failed result for a job whose worker died or could not run it (``run_job`` itself never raises)."""
+    return JobResult(job.kind, job.department, job.period.code, job.stem, FAILED, job.parameters,
+                     error=f"the worker running this report stopped: {_describe(exc)}")
 
 
 @contextmanager

@@ -35,6 +35,7 @@ class BatchSpec:
     tolerance_766: float = DEFAULT_TOLERANCE  # points: computed vs official 766 scores further apart are flagged
     data: str | None = None
     timeout: float = DEFAULT_TIMEOUT  # seconds a report's notebook may run before it is stopped
+    scheduler: str | None = None  # a Dask scheduler address (tcp://HOST:PORT) to run the jobs on; None = here
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_SPEC) -> "BatchSpec":
@@ -77,6 +78,9 @@ class BatchSpec:
             raise ConfigError(f"{where}: periods must be a non-empty list")
         if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
             raise ConfigError(f"{where}: timeout must be a number of seconds > 0, found {self.timeout!r}")
+        if self.scheduler is not None and (not isinstance(self.scheduler, str) or "://" not in self.scheduler):
+            raise ConfigError(f"{where}: scheduler must be a Dask scheduler address such as tcp://10.0.0.5:8786, "
+                              f"found {self.scheduler!r}")
         self.targets = check_targets(self.targets, where)
         try:
             self.tolerance_766 = check_tolerance(self.tolerance_766)
