@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 import pytest
 
@@ -63,8 +64,11 @@ def test_batch_on_a_local_cluster(tmp_path, cluster):
 
 
 def _dies_on_two(number: int) -> int:
-    """Kill the worker process for item 2; square the others."""
+    """Kill the worker process for item 2, a few seconds in; square the others. (A finished item's result
+    waits in its worker's memory until the client gathers it: the delay lets the others' results leave a
+    worker before it dies, as real reports take seconds each.)"""
     if number == 2:
+        time.sleep(3)
         os._exit(1)
     return number * number
 
