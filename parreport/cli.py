@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -26,13 +27,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"parreport: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("parreport: interrupted; finished reports are kept, run again to produce the rest", file=sys.stderr)
-        LocalKernelManager.kill_all()
-        sys.stdout.flush()
-        sys.stderr.flush()
-        # Leave without interpreter teardown: the sockets and threads of an interrupted kernel client can crash
-        # it. Nothing is lost: published reports are whole, and the next run finishes or drops the rest.
-        os._exit(130)
+        _interrupted()
+
+
+def _interrupted(*_signal: object) -> None:
+    """Ctrl-C: stop this run's kernels and leave at once with exit code 130."""
+    print("parreport: interrupted; finished reports are kept, run again to produce the rest", file=sys.stderr)
+    LocalKernelManager.kill_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Leave without interpreter teardown: the sockets and threads of an interrupted kernel client can crash
+    # it. Nothing is lost: published reports are whole, and the next run finishes or drops the rest.
+    os._exit(130)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -119,6 +125,9 @@ def _demo_data(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    # Our own handler, not Python's KeyboardInterrupt: an event loop inside the kernel client can take
+    # the exception as a cancelled step and carry on.
+    signal.signal(signal.SIGINT, _interrupted)
     if args.workers < 1:
         raise ParreportError("--workers must be at least 1")
     spec = batch.BatchSpec.load(args.spec)
