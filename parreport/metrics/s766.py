@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from parreport.errors import ConfigError
-from parreport.metrics.catalogue import GROUPS, SCORED, TOTAL_MAX, Indicator
+from parreport.metrics.catalogue import GROUPS, SCORED, Indicator
 from parreport.metrics.definitions import PROVINCE
 from parreport.metrics.rates import rank_column
 from parreport.periods import Period

@@ -223,13 +223,6 @@ class Document:
         return cls(data["kind"], Cover(**data["cover"]), sections, dict(data.get("headline") or {}))
 
 
-def plain(row: Any) -> dict:
-    """A row (a pandas Series) as plain Python values (NA → None, numpy scalars → Python numbers): what
-    blocks and templates hold."""
-    return {key: (None if pd.isna(value) else value.item() if hasattr(value, "item") else value)
-            for key, value in row.items()}
-
-
 def _block_json(block: Block) -> dict:
     values = {f.name: getattr(block, f.name) for f in fields(block)}
     if isinstance(block, Chart):
