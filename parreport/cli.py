@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from parreport import batch, demo
-from parreport.batch.runner import LocalKernelManager
+from parreport.batch.kernels import LocalKernelManager
 from parreport.metrics import s766
 from parreport.reports.s766 import disagreements, disagreements_table
 from parreport.errors import ParreportError

@@ -11,63 +11,29 @@ jobs go on.
 from __future__ import annotations
 
 import os
-import signal
-import tempfile
 import threading
 import time
 import traceback
-import uuid
-import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 import nbformat
 import papermill
-from jupyter_client.manager import AsyncKernelManager
-from traitlets import Unicode, default
 from tqdm import tqdm
 
 from parreport.batch.executors import get_executor
+from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
 from parreport.batch.spec import DEFAULT_TIMEOUT
+from parreport.batch.warm import ENGINE, KERNELS
 from parreport.errors import NoDataError
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
 
 OK, NO_DATA, FAILED = "ok", "no_data", "failed"
-
-
-class LocalKernelManager(AsyncKernelManager):
-    """Kernels talk to the batch over local IPC sockets, not TCP: nothing listens on a port, and the
-    kernel has no reason to warn about unencrypted traffic. Asynchronous, as nbclient expects: with a
-    blocking client, a kernel that dies mid-cell would leave the batch waiting for its reply forever."""
-
-    transport = Unicode("ipc")
-    started: ClassVar[weakref.WeakSet] = weakref.WeakSet()  # this process's kernel managers
-
-    def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)
-        LocalKernelManager.started.add(self)
-
-    @default("ip")
-    def _unique_socket_prefix(self) -> str:  # parallel workers must never share socket files
-        return os.path.join(tempfile.gettempdir(), f"parreport-kernel-{uuid.uuid4().hex[:12]}")
-
-    @classmethod
-    def kill_all(cls) -> None:
-        """Kill the kernels this process started, with their process groups (a kernel runs in its own
-        session, so whatever it spawned goes too)."""
-        for manager in list(cls.started):
-            process = getattr(manager.provisioner, "process", None)
-            if process is not None and process.poll() is None:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
 
 
 @dataclass
@@ -118,8 +84,7 @@ def _produce(job: Job, formats: list[str], timeout: float, executed: Path, resul
         try:
             papermill.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters, kernel_name="python3",
-                cwd=str(job.notebook.parent), progress_bar=False, log_output=False,
-                kernel_manager_class=LocalKernelManager)
+                cwd=str(job.notebook.parent), progress_bar=False, log_output=False, engine_name=ENGINE)
         except Exception:
             if expired.is_set():
                 raise TimeoutError(f"stopped after {timeout:g} s (timeout): the notebook ran too long") from None
@@ -165,6 +130,7 @@ def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1, progress: bo
             on_result(result)
         bar.update()
     bar.close()
+    KERNELS.shutdown()  # the warm kernels of this process (a serial batch); workers shut theirs at exit
     return [results[number] for number in range(len(jobs))]
 
 

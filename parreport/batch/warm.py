@@ -1,0 +1,159 @@
+"""Warm kernels: a papermill engine, ``parreport``, that runs each notebook on a kernel already started
+and already holding the heavy imports, instead of starting a fresh one for every report.
+
+Each batch process keeps its idle kernels (:data:`KERNELS`). A kernel is started once, runs
+:func:`parreport.kernel_state.warm_up` (pandas, DuckDB, Matplotlib, the report kinds, fonts), and then
+serves report after report; before each one, :func:`parreport.kernel_state.reset` gives it a clean
+state (namespace, history and counter, figures, rcParams, working directory, environment). A kernel is
+used again only after a report that ended normally, including one with no data for its unit; after any
+other failure, a timeout or :data:`REPORTS_PER_KERNEL` reports, it is shut down and the next report gets
+a new one. Papermill's own command line can use the engine too: ``papermill --engine parreport``.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from multiprocessing import util
+
+from jupyter_client.blocking import BlockingKernelClient
+from jupyter_core.utils import run_sync
+from papermill.clientwrap import PapermillNotebookClient
+from papermill.engines import NBClientEngine, papermill_engines
+from papermill.log import logger
+from papermill.utils import merge_kwargs, remove_args
+
+from parreport.batch.kernels import LocalKernelManager
+
+ENGINE = "parreport"
+REPORTS_PER_KERNEL = 50  # then a new kernel: memory stays bounded in a long batch
+START_SECONDS = 120  # to start a kernel and import everything
+
+
+class KernelError(RuntimeError):
+    """A warm kernel could not be started, warmed up or reset."""
+
+
+class WarmKernel:
+    """One started kernel with the imports done, and how many reports it has served."""
+
+    def __init__(self, kernel_name: str) -> None:
+        self.manager = LocalKernelManager(kernel_name=kernel_name)
+        self.served = 0
+        run_sync(self.manager.start_kernel)()
+        try:
+            self.run(_call("warm_up"))
+        except KernelError:
+            self.shutdown()
+            raise
+
+    def run(self, code: str) -> None:
+        """Run ``code`` silently (no output, no history, the counter unchanged); :class:`KernelError` if
+        it fails."""
+        client = BlockingKernelClient()
+        client.load_connection_info(self.manager.get_connection_info())
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=START_SECONDS)
+            reply = client.execute_interactive(code, silent=True, store_history=False, timeout=START_SECONDS,
+                                               output_hook=lambda message: None)
+        except (RuntimeError, TimeoutError) as exc:
+            raise KernelError(f"the warm kernel did not answer: {exc}") from None
+        finally:
+            client.stop_channels()
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def alive(self) -> bool:
+        return run_sync(self.manager.is_alive)()
+
+    def shutdown(self) -> None:
+        if self.alive():
+            run_sync(self.manager.shutdown_kernel)(now=True)
+        run_sync(self.manager.cleanup_resources)()
+
+
+class WarmKernels:
+    """The idle warm kernels of this process, lent to one report at a time."""
+
+    def __init__(self) -> None:
+        self._idle: list[WarmKernel] = []
+        self._lock = threading.Lock()
+        util.Finalize(self, self.shutdown, exitpriority=10)  # also at the exit of a worker process
+
+    def acquire(self, kernel_name: str, cwd: str) -> WarmKernel:
+        """An idle kernel (or a new one), reset to a clean state with ``cwd`` as working directory."""
+        with self._lock:
+            kernel = next((k for k in self._idle if k.manager.kernel_name == kernel_name), None)
+            if kernel is not None:
+                self._idle.remove(kernel)
+        try:
+            if kernel is not None:
+                kernel.run(_call("reset", cwd))
+                return kernel
+        except KernelError:
+            kernel.shutdown()
+        kernel = WarmKernel(kernel_name)
+        try:
+            kernel.run(_call("reset", cwd))
+        except KernelError:
+            kernel.shutdown()
+            raise
+        return kernel
+
+    def release(self, kernel: WarmKernel, reusable: bool) -> None:
+        """Back to the idle ones if ``reusable`` and still fit to serve, else shut down."""
+        kernel.served += 1
+        if reusable and kernel.served < REPORTS_PER_KERNEL and kernel.alive():
+            with self._lock:
+                self._idle.append(kernel)
+        else:
+            kernel.shutdown()
+
+    def shutdown(self) -> None:
+        """Shut every idle kernel down."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for kernel in idle:
+            kernel.shutdown()
+
+
+KERNELS = WarmKernels()
+
+
+def _call(function: str, *args: object) -> str:
+    """Code calling ``kernel_state.<function>(*args)`` without binding any name in the user namespace."""
+    return f"__import__('parreport.kernel_state', fromlist=['_']).{function}({', '.join(map(repr, args))})"
+
+
+def _ended_normally(notebook) -> bool:
+    """No cell raised, or only because the unit has no data: the kernel is as healthy as it was."""
+    from parreport.errors import NoDataError
+    return all(output.ename == NoDataError.__name__ for cell in notebook.cells
+               for output in cell.get("outputs", []) if output.output_type == "error")
+
+
+class WarmEngine(NBClientEngine):
+    """Papermill's nbclient engine, on a kernel lent by :data:`KERNELS`."""
+
+    @classmethod
+    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
+                                 start_timeout=60, execution_timeout=None, **kwargs):
+        kwargs = remove_args(["input_path", "kernel_manager_class", "timeout", "startup_timeout"], **kwargs)
+        options = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+                               kernel_name=kernel_name, log=logger, log_output=log_output,
+                               stdout_file=stdout_file, stderr_file=stderr_file)
+        kernel = KERNELS.acquire(kernel_name, os.getcwd())  # papermill has moved into the notebook's cwd
+        reusable = False
+        client = PapermillNotebookClient(nb_man, km=kernel.manager, **options)
+        try:
+            notebook = client.execute()
+            reusable = _ended_normally(notebook)
+            return notebook
+        finally:
+            if client.kc is not None:
+                client.kc.stop_channels()
+            KERNELS.release(kernel, reusable)
+
+
+papermill_engines.register(ENGINE, WarmEngine)

@@ -1,0 +1,54 @@
+"""Runs inside a warm kernel (see :mod:`parreport.batch.warm`): the imports every report needs, done once
+when the kernel starts, and the state a report can leave behind, put back before the next report runs.
+It lives outside :mod:`parreport.batch` so that a kernel never imports the batch (papermill, nbformat and
+their JSON-schema checks cost seconds and no notebook needs them).
+
+What is put back: the user namespace, input/output history and execution counter (IPython's own
+``reset``), open pyplot figures, Matplotlib's rcParams, the working directory, environment variables,
+``sys.path``, warning filters and the root logger. Modules stay imported (that is the point), and the
+library's caches are of static resources (templates, fonts), not of data.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import warnings
+
+_baseline: dict = {}
+
+
+def warm_up() -> None:
+    """Import the report kinds (pandas, DuckDB, Matplotlib, Jinja, Babel come with them), draw one chart so
+    fonts are loaded, and record the state that :func:`reset` puts back."""
+    import matplotlib
+
+    from parreport import charts
+    from parreport.reports.kinds import kinds
+
+    kinds()
+    charts.empty("Khởi động", "Phông chữ tiếng Việt đã nạp")  # loads the fonts, draws one PNG
+    root = logging.getLogger()
+    _baseline.update(environ=dict(os.environ), path=list(sys.path), warnings=list(warnings.filters),
+                     rc=matplotlib.rcParams.copy(), log_level=root.level, log_handlers=list(root.handlers))
+
+
+def reset(cwd: str) -> None:
+    """A clean kernel for the next report, which runs in ``cwd``."""
+    from IPython import get_ipython
+
+    get_ipython().reset(new_session=True)  # namespace, In/Out, execution counter back to 1
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    import matplotlib
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # restoring a deprecated key warns again
+        matplotlib.rcParams.update(_baseline["rc"])
+    os.environ.clear()
+    os.environ.update(_baseline["environ"])
+    sys.path[:] = _baseline["path"]
+    warnings.filters[:] = _baseline["warnings"]
+    root = logging.getLogger()
+    root.setLevel(_baseline["log_level"])
+    root.handlers[:] = _baseline["log_handlers"]
+    os.chdir(cwd)
