@@ -48,7 +48,7 @@ def finish(figure: Figure, title: str, alt: str) -> Chart:
     """The figure as a chart block: a PNG (the same bytes on every run) and its alternative text."""
     buffer = io.BytesIO()
     with rc_context(HOUSE_STYLE):
-        figure.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     png = buffer.getvalue()
     width_px = int.from_bytes(png[16:20], "big")  # from the PNG header (IHDR)
     chart = Chart(title=title, alt=fmt.nfc(alt), png=png, width_in=round(width_px / DPI, 2))

@@ -1,4 +1,5 @@
 """The parreport command: a thin layer over ingest, demo data and the batch runner."""
+# ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in)
 from __future__ import annotations
 
 import argparse
@@ -7,6 +8,9 @@ import signal
 import sys
 from pathlib import Path
 
+from parreport.process import prepare
+
+prepare()  # before the imports below bring nbformat in
 from parreport import batch, demo
 from parreport.batch.kernels import LocalKernelManager
 from parreport.metrics import s766

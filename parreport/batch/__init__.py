@@ -5,78 +5,19 @@ A run holds the output folder's lock, first finishes or removes what an interrup
 """
 from __future__ import annotations
 
-from dataclasses import asdict
-from pathlib import Path
+import importlib
 
-from parreport.batch.outdir import output_lock, recover
-from parreport.batch.plan import Job, plan
-from parreport.batch.publish import MANIFEST, write_index, write_manifest
-from parreport.batch.reuse import job_keys, previous_reports, reusable
-from parreport.batch.runner import DEFAULT_TIMEOUT, FAILED, NO_DATA, OK, JobResult, run_jobs
-from parreport.batch.spec import DEFAULT_SPEC, BatchSpec
-from parreport.errors import ConfigError
-from parreport.metrics.shared import precompute_counts
-from parreport.paths import DEFAULT_REGISTRY
-from parreport.registry import Registry
-from parreport.sources import STORE_SUFFIX, demo_store, ingest_files, open_store
-from parreport.store import Store
-
-__all__ = ["BatchSpec", "DEFAULT_SPEC", "DEFAULT_TIMEOUT", "FAILED", "Job", "JobResult", "NO_DATA", "OK", "run_batch"]
+_API = {  # imported on first use: the kernels, executors and engine modules stay light to import
+    "run_batch": "parreport.batch.run",
+    "BatchSpec": "parreport.batch.spec", "DEFAULT_SPEC": "parreport.batch.spec",
+    "Job": "parreport.batch.plan",
+    "JobResult": "parreport.batch.runner", "DEFAULT_TIMEOUT": "parreport.batch.spec",
+    "OK": "parreport.batch.runner", "NO_DATA": "parreport.batch.runner", "FAILED": "parreport.batch.runner",
+}
+__all__ = sorted(_API)
 
 
-def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: list[str] | None = None,
-              periods: list[str] | None = None, workers: int = 1, progress: bool = True,
-              registry_path: Path = DEFAULT_REGISTRY, force: bool = False,
-              scheduler: str | None = None) -> list[JobResult]:
-    """Produce every planned report under ``out`` and update its index and manifest. A report whose inputs
-    are unchanged since the folder's last run is kept as it is (see :mod:`parreport.batch.reuse`) unless
-    ``force``. The jobs run on the Dask cluster at ``scheduler`` (default: the spec's) when one is given,
-    else here with ``workers`` processes."""
-    registry = Registry.load(registry_path)
-    out = Path(out).resolve()
-    given = data or spec.data
-    demo = None if given else str(demo_store(registry_path))  # refuses a registry other than the demo one
-    with output_lock(out):
-        recover(out)
-        source = _stage(given, out, registry) if given else demo
-        scheduler = scheduler or spec.scheduler
-        if scheduler and not Path(source).is_absolute():
-            raise ConfigError(f"the store {source} is not an absolute path: the workers of the Dask scheduler "
-                              f"{scheduler} must read the store and write {out} through a shared filesystem, "
-                              "at the same absolute paths (set PARREPORT_CACHE to an absolute path, or give "
-                              "--data as one)")
-        with open_store(source, registry) as store:
-            jobs = plan(spec, registry, store, source, out, departments, periods)
-            precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
-            data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
-            keys = job_keys(jobs, store, registry, spec.formats)
-        previous = {} if force else previous_reports(out, MANIFEST)
-        kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
-        todo = [job for job in jobs if kept[job.name] is None]
-        spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
-
-        def record(results: list[JobResult]) -> None:
-            write_index(out, write_manifest(out, results, data_record, spec_record), registry)
-
-        def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
-            result.key = keys[result.name] if result.status == OK else None
-            record([result])
-        built = {result.name: result for result in run_jobs(todo, spec.formats, workers=workers, progress=progress,
-                                                            timeout=spec.timeout, on_result=finished,
-                                                            scheduler=scheduler)}
-        results = [kept[job.name] or built[job.name] for job in jobs]
-        record([result for result in results if result.reused])
-        return results
-
-
-def _stage(data: str, out: Path, registry: Registry) -> str:
-    """A store path for the notebooks: the given ``.duckdb`` store, or export files ingested once into
-    ``OUT/.data.duckdb`` (so each notebook does not ingest them again)."""
-    path = Path(data).resolve()
-    if path.suffix == STORE_SUFFIX:
-        return str(path)
-    staged = out / ".data.duckdb"
-    staged.unlink(missing_ok=True)
-    with Store(staged) as store:
-        ingest_files(store, [path], registry)
-    return str(staged)
+def __getattr__(name: str) -> object:
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'parreport.batch' has no attribute {name!r}")

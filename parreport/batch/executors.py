@@ -20,6 +20,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from parreport.errors import ConfigError, ParreportError
+from parreport.process import prepare
 
 Outcome = object  # the function's return value, or the BaseException that stopped the call
 Results = Iterator[tuple[int, Outcome]]
@@ -46,7 +47,8 @@ class Processes:
     def map(self, function: Callable, items: list, *args: object) -> Results:
         # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
         # deadlock the child.
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
+                                 initializer=prepare) as pool:
             futures = {pool.submit(function, item, *args): number for number, item in enumerate(items)}
             for future in as_completed(futures):
                 yield futures[future], _outcome(future)

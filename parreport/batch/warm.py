@@ -7,7 +7,7 @@ serves report after report; before each one, :func:`parreport.kernel_state.reset
 state (namespace, history and counter, figures, rcParams, working directory, environment). A kernel is
 used again only after a report that ended normally, including one with no data for its unit; after any
 other failure, a timeout or :data:`REPORTS_PER_KERNEL` reports, it is shut down and the next report gets
-a new one. Papermill's own command line can use the engine too: ``papermill --engine parreport``.
+a new one. Importing this module registers the engine with papermill (``engine_name="parreport"``).
 """
 from __future__ import annotations
 
@@ -109,6 +109,11 @@ class WarmKernels:
                 self._idle.append(kernel)
         else:
             kernel.shutdown()
+
+    def pids(self) -> list[int]:
+        """The process ids of the idle kernels."""
+        with self._lock:
+            return [kernel.manager.provisioner.process.pid for kernel in self._idle]
 
     def shutdown(self) -> None:
         """Shut every idle kernel down."""

@@ -134,7 +134,7 @@ class Chart:
 
     title: str
     alt: str
-    png: bytes
+    png: bytes = field(repr=False)
     width_in: float = 7.0
     block: ClassVar[str] = "chart"
 
@@ -184,6 +184,9 @@ class Section:
     def _repr_html_(self) -> str:
         return self.html()
 
+    def __repr__(self) -> str:  # short: a notebook stores it as the section's text/plain form
+        return f"<Mục {self.number}. {self.title}: {len(self.blocks)} khối>"
+
 
 @dataclass
 class Document:
@@ -205,8 +208,12 @@ class Document:
     # --- notebook display ------------------------------------------------------------------------
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         """In a notebook: the cover as HTML, and the whole document and headline as data for the batch."""
-        return {"text/html": self.cover.html(), DOCUMENT_MIMETYPE: self.to_json(),
+        return {"text/html": self.cover.html(), "text/plain": repr(self), DOCUMENT_MIMETYPE: self.to_json(),
                 HEADLINE_MIMETYPE: self.headline}
+
+    def __repr__(self) -> str:  # short: the content itself is in the document data
+        return f"<Báo cáo {self.kind}: {self.cover.unit}, {self.cover.period}, {len(self.sections)} mục>"
+
 
     # --- JSON ------------------------------------------------------------------------------------
     def to_json(self) -> dict:
