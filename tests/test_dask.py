@@ -61,6 +61,14 @@ def test_batch_on_a_local_cluster(tmp_path, cluster):
     assert {(r["department"], r["period"]): r["status"] for r in manifest["reports"]} == statuses
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2020-Q1/STNMT/briefing.pdf"' in index and "hỏng có chủ ý" in index
+    # The workers' warm kernels were shut down at the end of the batch, not left idle on the cluster.
+    with distributed.Client(cluster.scheduler_address) as client:
+        assert list(client.run(_idle_kernel_pids).values()) == [[], []]
+
+
+def _idle_kernel_pids() -> list[int]:
+    from parreport.batch.warm import KERNELS
+    return KERNELS.pids()
 
 
 def _dies_on_two(number: int) -> int:

@@ -3,7 +3,8 @@
 An executor calls ``function(item, *args)`` for every item and yields ``(number, outcome)`` as each call
 ends, in the order they end: ``outcome`` is the call's return value, or the exception that stopped it (a
 crashed worker process, a Dask worker that died…), so the caller can turn one lost job into one failed
-report and keep the others.
+report and keep the others. ``cleanup()``, if given, runs after the last call in every process that made
+calls and lives on (this one for ``serial``, each worker for ``dask``); ``processes`` workers exit instead.
 
 * ``serial``: one after the other, in this process.
 * ``processes``: ``workers`` fresh Python processes on this machine.
@@ -30,12 +31,16 @@ Results = Iterator[tuple[int, Outcome]]
 class Serial:
     """Every call in this process, in order."""
 
-    def map(self, function: Callable, items: list, *args: object) -> Results:
-        for number, item in enumerate(items):
-            try:
-                yield number, function(item, *args)
-            except Exception as exc:
-                yield number, exc
+    def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
+        try:
+            for number, item in enumerate(items):
+                try:
+                    yield number, function(item, *args)
+                except Exception as exc:
+                    yield number, exc
+        finally:
+            if cleanup is not None:
+                cleanup()
 
 
 @dataclass(frozen=True)
@@ -44,7 +49,7 @@ class Processes:
 
     workers: int = 2
 
-    def map(self, function: Callable, items: list, *args: object) -> Results:
+    def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
         # deadlock the child.
         with ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
@@ -60,7 +65,7 @@ class Dask:
 
     address: str
 
-    def map(self, function: Callable, items: list, *args: object) -> Results:
+    def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         try:
             from distributed import Client, as_completed as completed
         except ImportError:
@@ -74,6 +79,8 @@ class Dask:
             futures = {client.submit(function, item, *args, pure=False): number for number, item in enumerate(items)}
             for future in completed(futures):
                 yield futures[future], _outcome(future)
+            if cleanup is not None:
+                client.run(cleanup, on_error="ignore")  # a worker that died has nothing to clean
 
 
 def _outcome(future) -> Outcome:

@@ -28,7 +28,7 @@ from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
 from parreport.batch.spec import DEFAULT_TIMEOUT
-from parreport.batch.warm import ENGINE, KERNELS
+from parreport.batch.warm import ENGINE, shutdown_kernels
 from parreport.errors import NoDataError
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
@@ -122,7 +122,8 @@ def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1, progress: bo
     job ends (so an interrupted batch has recorded the reports it finished). Results in job order."""
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
-    for number, outcome in get_executor(workers, scheduler).map(run_job, jobs, formats, timeout):
+    outcomes = get_executor(workers, scheduler).map(run_job, jobs, formats, timeout, cleanup=shutdown_kernels)
+    for number, outcome in outcomes:
         job = jobs[number]
         result = outcome if isinstance(outcome, JobResult) else _lost(job, outcome)
         results[number] = result
@@ -130,7 +131,6 @@ def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1, progress: bo
             on_result(result)
         bar.update()
     bar.close()
-    KERNELS.shutdown()  # the warm kernels of this process (a serial batch); workers shut theirs at exit
     return [results[number] for number in range(len(jobs))]
 
 

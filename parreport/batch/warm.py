@@ -126,6 +126,11 @@ class WarmKernels:
 KERNELS = WarmKernels()
 
 
+def shutdown_kernels() -> None:
+    """Shut this process's idle warm kernels down (at the end of a batch)."""
+    KERNELS.shutdown()
+
+
 def _call(function: str, *args: object) -> str:
     """Code calling ``kernel_state.<function>(*args)`` without binding any name in the user namespace."""
     return f"__import__('parreport.kernel_state', fromlist=['_']).{function}({', '.join(map(repr, args))})"
