@@ -10,6 +10,7 @@ library's caches are of static resources (templates, fonts), not of data.
 """
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
@@ -20,7 +21,8 @@ _baseline: dict = {}
 
 def warm_up() -> None:
     """Import the report kinds (pandas, DuckDB, Matplotlib, Jinja, Babel come with them), draw one chart so
-    fonts are loaded, and record the state that :func:`reset` puts back."""
+    fonts are loaded, record the state that :func:`reset` puts back, and take what exists now out of the
+    garbage collector's reach."""
     import matplotlib
 
     from parreport import charts
@@ -31,6 +33,7 @@ def warm_up() -> None:
     root = logging.getLogger()
     _baseline.update(environ=dict(os.environ), path=list(sys.path), warnings=list(warnings.filters),
                      rc=matplotlib.rcParams.copy(), log_level=root.level, log_handlers=list(root.handlers))
+    gc.freeze()  # the imported modules live as long as the kernel: no collection needs to scan them again
 
 
 def reset(cwd: str) -> None:

@@ -6,6 +6,8 @@ Fixture data: tests/test_end_to_end.py (STNMT and STP have dossiers in quý I an
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import nbformat
 import papermill
@@ -128,3 +130,13 @@ def test_a_kernel_is_replaced_after_its_quota_of_reports(tmp_path, inputs, monke
     assert warm.KERNELS.pids() == []                          # its second report was its last
     run(briefing, tmp_path / "3.ipynb", department="STNMT", period="2020-Q1", **inputs)
     assert warm.KERNELS.pids() not in ([], first)
+
+
+def test_a_kernel_that_died_while_idle_is_replaced(tmp_path, inputs):
+    briefing = NOTEBOOKS_DIR / "briefing.ipynb"
+    run(briefing, tmp_path / "1.ipynb", department="STP", period="2020-Q1", **inputs)
+    [dead] = warm.KERNELS.pids()
+    os.kill(dead, signal.SIGKILL)
+    again = run(briefing, tmp_path / "2.ipynb", department="STP", period="2020-Q1", **inputs)
+    assert warm.KERNELS.pids() not in ([], [dead])
+    assert contents(again) == contents(nbformat.read(tmp_path / "1.ipynb", as_version=4))

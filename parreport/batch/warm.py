@@ -12,7 +12,9 @@ a new one. Importing this module registers the engine with papermill (``engine_n
 from __future__ import annotations
 
 import os
+import queue
 import threading
+import time
 from multiprocessing import util
 
 from jupyter_client.blocking import BlockingKernelClient
@@ -40,6 +42,11 @@ class WarmKernel:
         self.manager = LocalKernelManager(kernel_name=kernel_name)
         self.served = 0
         run_sync(self.manager.start_kernel)()
+        # Our own requests go on the shell channel only: the reply comes back to this client alone, while
+        # a report's outputs (iopub) go to the client papermill makes for each report.
+        self.client = BlockingKernelClient()
+        self.client.load_connection_info(self.manager.get_connection_info())
+        self.client.start_channels(iopub=False, stdin=False, hb=False, control=False)
         try:
             self.run(_call("warm_up"))
         except KernelError:
@@ -48,18 +55,20 @@ class WarmKernel:
 
     def run(self, code: str) -> None:
         """Run ``code`` silently (no output, no history, the counter unchanged); :class:`KernelError` if
-        it fails."""
-        client = BlockingKernelClient()
-        client.load_connection_info(self.manager.get_connection_info())
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=START_SECONDS)
-            reply = client.execute_interactive(code, silent=True, store_history=False, timeout=START_SECONDS,
-                                               output_hook=lambda message: None)
-        except (RuntimeError, TimeoutError) as exc:
-            raise KernelError(f"the warm kernel did not answer: {exc}") from None
-        finally:
-            client.stop_channels()
+        it fails, or if the kernel dies or does not answer within :data:`START_SECONDS`."""
+        request = self.client.execute(code, silent=True, store_history=False)
+        deadline = time.monotonic() + START_SECONDS
+        while True:
+            try:
+                reply = self.client.get_shell_msg(timeout=1)
+            except queue.Empty:
+                if not self.alive():
+                    raise KernelError("the warm kernel died") from None
+                if time.monotonic() > deadline:
+                    raise KernelError(f"the warm kernel did not answer in {START_SECONDS} s") from None
+                continue
+            if reply["parent_header"].get("msg_id") == request:
+                break
         content = reply["content"]
         if content["status"] != "ok":
             raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
@@ -68,6 +77,7 @@ class WarmKernel:
         return run_sync(self.manager.is_alive)()
 
     def shutdown(self) -> None:
+        self.client.stop_channels()
         if self.alive():
             run_sync(self.manager.shutdown_kernel)(now=True)
         run_sync(self.manager.cleanup_resources)()
@@ -87,11 +97,13 @@ class WarmKernels:
             kernel = next((k for k in self._idle if k.manager.kernel_name == kernel_name), None)
             if kernel is not None:
                 self._idle.remove(kernel)
-        try:
-            if kernel is not None:
-                kernel.run(_call("reset", cwd))
-                return kernel
-        except KernelError:
+        if kernel is not None:
+            try:
+                if kernel.alive():  # it may have died while idle
+                    kernel.run(_call("reset", cwd))
+                    return kernel
+            except KernelError:
+                pass
             kernel.shutdown()
         kernel = WarmKernel(kernel_name)
         try:
