@@ -42,13 +42,15 @@ HOUSE_STYLE = {
     "legend.frameon": False,
 }
 DPI = 200  # print resolution of the PNG images
+PNG_COMPRESSION = 1  # zlib level: ~2,5× faster to write than the default 6; files ~15 % larger
 
 
 def finish(figure: Figure, title: str, alt: str) -> Chart:
     """The figure as a chart block: a PNG (the same bytes on every run) and its alternative text."""
     buffer = io.BytesIO()
     with rc_context(HOUSE_STYLE):
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
+                       pil_kwargs={"compress_level": PNG_COMPRESSION})
     png = buffer.getvalue()
     width_px = int.from_bytes(png[16:20], "big")  # from the PNG header (IHDR)
     chart = Chart(title=title, alt=fmt.nfc(alt), png=png, width_in=round(width_px / DPI, 2))
