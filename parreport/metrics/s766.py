@@ -120,15 +120,17 @@ def check_tolerance(tolerance: float) -> float:
 def official_history(scores: pd.DataFrame, period: Period, department: str,
                      count: int = HISTORY_QUARTERS) -> pd.DataFrame:
     """Official totals of the unit and the average of the province's units over the ``count`` quarters
-    ending with ``period``'s last quarter: columns ``period``, ``period_label``, ``unit``, ``province``."""
+    ending with ``period``'s last quarter: columns ``period``, ``period_label``, ``unit``, ``province``.
+    A unit's total is known only when all six group scores are (as in :func:`official_scores`)."""
     last = Period(period.year, "Q", (period.last_month - 1) // 3 + 1, period.convention)
-    rows = []
-    for quarter in last.history(count):
-        totals = official_scores(scores, quarter).set_index("department")["official_total"]
-        rows.append({"period": quarter.code, "period_label": quarter.short_label,
-                     "unit": totals.get(department, pd.NA),
-                     "province": totals.mean() if totals.notna().any() else pd.NA})
-    history = pd.DataFrame(rows)
+    quarters = last.history(count)
+    rows = scores[scores["period"].isin([quarter.code for quarter in quarters]) & scores["indicator"].isna()]
+    groups = rows.pivot(index=["period", "department"], columns="group", values="score")
+    groups = groups.reindex(columns=list(GROUPS)).astype("Float64")
+    totals = groups.sum(axis=1).where(groups.notna().all(axis=1))  # one query for every quarter
+    history = pd.DataFrame({"period": [quarter.code for quarter in quarters],
+                            "period_label": [quarter.short_label for quarter in quarters]})
+    history["unit"] = [totals.get((quarter.code, department), pd.NA) for quarter in quarters]
+    history["province"] = history["period"].map(totals.groupby(level="period").mean())
     history[["unit", "province"]] = history[["unit", "province"]].astype("Float64")
     return history
-
