@@ -115,8 +115,9 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 def _typed(frame: pd.DataFrame) -> pd.DataFrame:
     """Counts as nullable integers, whatever Parquet or an empty concatenation made of them."""
-    present = [c for c in frame.columns if c not in ("period", *counts.KEYS, "source")]
-    return frame.astype({column: "Int64" for column in present})
+    untyped = {c: "Int64" for c in frame.columns
+               if c not in ("period", *counts.KEYS, "source") and frame[c].dtype != "Int64"}
+    return frame.astype(untyped) if untyped else frame
 
 
 def slice_digests(data: "DossierData", period: Period, departments: Iterable[str]) -> dict[str, str]:
