@@ -1,4 +1,5 @@
-"""Run planned jobs: papermill executes the notebook, then each requested format is rendered.
+"""Run planned jobs: papermill executes the notebook on a warm kernel (:mod:`parreport.batch.warm`), then
+each requested format is rendered.
 
 Each job writes into a scratch folder and publishes the report's files together (see
 :mod:`parreport.batch.outdir`), so a failure never leaves a half-written report or a mix of old and new
