@@ -24,6 +24,7 @@ from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
 from parreport.batch.kernels import LocalKernelManager
+from parreport.errors import NoDataError
 
 ENGINE = "parreport"
 REPORTS_PER_KERNEL = 50  # then a new kernel: memory stays bounded in a long batch
@@ -80,8 +81,9 @@ class WarmKernel:
     def shutdown(self) -> None:
         self.client.stop_channels()
         if self.alive():
-            run_sync(self.manager.shutdown_kernel)(now=True)
-        run_sync(self.manager.cleanup_resources)()
+            run_sync(self.manager.shutdown_kernel)(now=True)  # cleans its resources too
+        else:
+            run_sync(self.manager.cleanup_resources)()
 
 
 class WarmKernels:
@@ -100,19 +102,10 @@ class WarmKernels:
                 self._idle.remove(kernel)
         if kernel is not None:
             try:
-                if kernel.alive():  # it may have died while idle
-                    kernel.run(_call("reset", cwd))
-                    return kernel
+                return _reset(kernel, cwd)
             except KernelError:
-                pass
-            kernel.shutdown()
-        kernel = WarmKernel(kernel_name)
-        try:
-            kernel.run(_call("reset", cwd))
-        except KernelError:
-            kernel.shutdown()
-            raise
-        return kernel
+                pass  # it died while idle, or cannot be reset: a new one serves instead
+        return _reset(WarmKernel(kernel_name), cwd)
 
     def release(self, kernel: WarmKernel, reusable: bool) -> None:
         """Back to the idle ones if ``reusable`` and still fit to serve, else shut down."""
@@ -144,6 +137,19 @@ def shutdown_kernels() -> None:
     KERNELS.shutdown()
 
 
+def _reset(kernel: WarmKernel, cwd: str) -> WarmKernel:
+    """``kernel`` in a clean state for a report in ``cwd``; shut down, and :class:`KernelError`, if it is
+    dead or cannot be reset."""
+    try:
+        if not kernel.alive():
+            raise KernelError("the warm kernel died")
+        kernel.run(_call("reset", cwd))
+    except KernelError:
+        kernel.shutdown()
+        raise
+    return kernel
+
+
 def _call(function: str, *args: object) -> str:
     """Code calling ``kernel_state.<function>(*args)`` without binding any name in the user namespace."""
     return f"__import__('parreport.kernel_state', fromlist=['_']).{function}({', '.join(map(repr, args))})"
@@ -151,7 +157,6 @@ def _call(function: str, *args: object) -> str:
 
 def _ended_normally(notebook) -> bool:
     """No cell raised, or only because the unit has no data: the kernel is as healthy as it was."""
-    from parreport.errors import NoDataError
     return all(output.ename == NoDataError.__name__ for cell in notebook.cells
                for output in cell.get("outputs", []) if output.output_type == "error")
 
@@ -162,8 +167,9 @@ class WarmEngine(NBClientEngine):
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
                                  start_timeout=60, execution_timeout=None, **kwargs):
+        timeout = execution_timeout or kwargs.get("timeout")  # as papermill's own nbclient engine
         kwargs = remove_args(["input_path", "kernel_manager_class", "timeout", "startup_timeout"], **kwargs)
-        options = merge_kwargs(kwargs, timeout=execution_timeout, startup_timeout=start_timeout,
+        options = merge_kwargs(kwargs, timeout=timeout, startup_timeout=start_timeout,
                                kernel_name=kernel_name, log=logger, log_output=log_output,
                                stdout_file=stdout_file, stderr_file=stderr_file)
         kernel = KERNELS.acquire(kernel_name, os.getcwd())  # papermill has moved into the notebook's cwd
