@@ -1,11 +1,14 @@
-"""Shared fixtures: a two-unit registry and a builder of dossier-record frames."""
+"""Shared fixtures: a two-unit registry, a builder of dossier-record frames, and the briefing notebook with
+one more cell."""
 from __future__ import annotations
 
 from pathlib import Path
 
+import nbformat
 import pandas as pd
 import pytest
 
+from parreport.paths import NOTEBOOKS_DIR
 from parreport.registry import Registry
 
 REGISTRY_YAML = """\
@@ -27,6 +30,15 @@ departments:
     group: so_nganh
     fields: ["Lãnh sự"]
 """
+
+
+def briefing_with_cell(path: Path, source: str, at: int | None = None) -> Path:
+    """The briefing notebook with one more code cell, ``source``, at index ``at`` (else last), written to
+    ``path``."""
+    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
+    notebook.cells.insert(len(notebook.cells) if at is None else at, nbformat.v4.new_code_cell(source))
+    nbformat.write(notebook, path)
+    return path
 
 
 @pytest.fixture

@@ -17,13 +17,11 @@ import time
 import uuid
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from parreport.batch import BatchSpec, run_batch
 from parreport.batch.outdir import output_lock
-from parreport.paths import NOTEBOOKS_DIR
-from tests.conftest import REGISTRY_YAML
+from tests.conftest import REGISTRY_YAML, briefing_with_cell
 from tests.test_end_to_end import fixture_csv
 
 pytestmark = pytest.mark.e2e
@@ -70,13 +68,10 @@ def inputs(tmp_path) -> dict[str, Path]:
 
 
 def test_hung_and_dead_kernels_are_stopped_units_without_data_listed_and_the_rest_completes(tmp_path, inputs, marked):
-    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
-    notebook.cells.insert(1, nbformat.v4.new_code_cell(
-        "import os, time\n"
-        'if (department, period) == ("STP", "2020-Q1"):\n    time.sleep(600)\n'
-        'if (department, period) == ("STNMT", "2020-Q2"):\n    os._exit(1)'))
-    copy = tmp_path / "briefing.ipynb"
-    nbformat.write(notebook, copy)
+    copy = briefing_with_cell(tmp_path / "briefing.ipynb",
+                              "import os, time\n"
+                              'if (department, period) == ("STP", "2020-Q1"):\n    time.sleep(600)\n'
+                              'if (department, period) == ("STNMT", "2020-Q2"):\n    os._exit(1)', at=1)
     spec = BatchSpec(notebook=copy, periods=["2020-Q1", "2020-Q2"], departments=["STNMT", "STP", "007"],
                      formats=["html"], timeout=30)  # a report needs ~10 s on a busy machine
     spec.check()

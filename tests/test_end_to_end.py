@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from parreport.batch import BatchSpec, run_batch
 from parreport.paths import NOTEBOOKS_DIR
-from tests.conftest import REGISTRY_YAML
+from tests.conftest import REGISTRY_YAML, briefing_with_cell
 
 pytestmark = pytest.mark.e2e
 
@@ -56,12 +56,8 @@ def fixture_csv(path: Path) -> Path:
 
 def broken_notebook(folder: Path) -> Path:
     """A copy of the briefing notebook that breaks for one pair only: STP 2020-Q2 ("hỏng có chủ ý")."""
-    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
-    notebook.cells.insert(1, nbformat.v4.new_code_cell(
-        'if (department, period) == ("STP", "2020-Q2"):\n    raise RuntimeError("hỏng có chủ ý")'))
-    broken = folder / "briefing.ipynb"
-    nbformat.write(notebook, broken)
-    return broken
+    source = 'if (department, period) == ("STP", "2020-Q2"):\n    raise RuntimeError("hỏng có chủ ý")'
+    return briefing_with_cell(folder / "briefing.ipynb", source, at=1)
 
 
 @pytest.fixture(scope="module")

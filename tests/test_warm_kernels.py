@@ -15,7 +15,7 @@ import pytest
 
 from parreport.batch import warm
 from parreport.paths import NOTEBOOKS_DIR
-from tests.conftest import REGISTRY_YAML
+from tests.conftest import REGISTRY_YAML, briefing_with_cell
 from tests.test_end_to_end import fixture_csv
 
 pytestmark = pytest.mark.e2e
@@ -55,15 +55,6 @@ def run(notebook, out, **parameters) -> nbformat.NotebookNode:
     return nbformat.read(out, as_version=4)
 
 
-def with_cell(tmp_path, name: str, source: str) -> str:
-    """The briefing notebook with one more cell at the end."""
-    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
-    notebook.cells.append(nbformat.v4.new_code_cell(source))
-    path = tmp_path / name
-    nbformat.write(notebook, path)
-    return str(path)
-
-
 def contents(notebook: nbformat.NotebookNode) -> list:
     """What a report is made of: every code cell's execution count and outputs."""
     return [(cell.execution_count, cell.outputs) for cell in notebook.cells if cell.cell_type == "code"]
@@ -74,7 +65,7 @@ def test_a_then_b_then_a_again_on_one_kernel_gives_a_the_same_outputs(tmp_path, 
     first = run(briefing, tmp_path / "a1.ipynb", department="STNMT", period="2020-Q2", **inputs)
     kernel = warm.KERNELS.pids()
     assert len(kernel) == 1                                  # one warm kernel, idle between reports
-    polluting = with_cell(tmp_path, "b.ipynb", POLLUTE)
+    polluting = briefing_with_cell(tmp_path / "b.ipynb", POLLUTE)
     run(polluting, tmp_path / "b_out.ipynb", department="STP", period="2020-Q1", **inputs)
     again = run(briefing, tmp_path / "a2.ipynb", department="STNMT", period="2020-Q2", **inputs)
     assert warm.KERNELS.pids() == kernel                     # all three ran on that kernel
@@ -98,8 +89,8 @@ def test_what_a_report_changes_is_put_back_before_the_next(tmp_path, inputs):
         str(tmp_path / "probe.ipynb"), str(tmp_path / "fresh.ipynb"), parameters={"department": "STP"},
         kernel_name="python3", cwd=str(NOTEBOOKS_DIR), progress_bar=False))
     assert fresh["seen"]["linewidth"] == 1.5 and fresh["seen"]["cwd"] == str(NOTEBOOKS_DIR)
-    run(with_cell(tmp_path, "b.ipynb", POLLUTE), tmp_path / "b_out.ipynb", department="STP", period="2020-Q1",
-        **inputs)
+    polluting = briefing_with_cell(tmp_path / "b.ipynb", POLLUTE)
+    run(polluting, tmp_path / "b_out.ipynb", department="STP", period="2020-Q1", **inputs)
     kernel = warm.KERNELS.pids()
     reused = state(run(tmp_path / "probe.ipynb", tmp_path / "probe_out.ipynb", department="STP"))
     assert warm.KERNELS.pids() == kernel                     # the polluted kernel served the probe
@@ -113,7 +104,7 @@ def test_a_kernel_serves_again_after_no_data_but_not_after_a_failure(tmp_path, i
     assert no_data.value.ename == "NoDataError"
     kernel = warm.KERNELS.pids()
     assert len(kernel) == 1
-    failing = with_cell(tmp_path, "fails.ipynb", "raise ValueError('hỏng')")
+    failing = briefing_with_cell(tmp_path / "fails.ipynb", "raise ValueError('hỏng')")
     with pytest.raises(papermill.PapermillExecutionError):
         run(failing, tmp_path / "fails_out.ipynb", department="STP", period="2020-Q1", **inputs)
     assert warm.KERNELS.pids() == []                          # shut down, not kept
