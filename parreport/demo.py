@@ -29,7 +29,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
 
 from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD
 from parreport.metrics.catalogue import GROUPS, INDICATORS
@@ -256,6 +255,7 @@ def _write_bieu06(dossiers: pd.DataFrame, path: Path) -> Path:
         columns={"department": "Đơn vị", "period": "Kỳ báo cáo", "field": "Lĩnh vực"})
     table[measures] = table[measures].astype("int64")
     table.to_excel(path, index=False, startrow=2, sheet_name="Biểu 06")
+    from openpyxl import load_workbook  # only writing demo files needs it: kernels and workers skip 0,4 s
     book = load_workbook(path)
     sheet = book.active
     sheet["A1"] = "Biểu số 06/VPCP/KSTT – Tình hình, kết quả giải quyết thủ tục hành chính"
@@ -320,6 +320,7 @@ def _write_scores_766(dossiers: pd.DataFrame, registry: Registry, seed: int, pat
                       "Chỉ tiêu": each.label, "Điểm": round(points, 2), "Điểm tối đa": each.max_score}
                      for each, points in parts.items()]
     pd.DataFrame(rows).to_excel(path, index=False, startrow=1, sheet_name="Bộ chỉ số 766")
+    from openpyxl import load_workbook
     book = load_workbook(path)
     book.active["A1"] = "Kết quả đánh giá Bộ chỉ số phục vụ người dân, doanh nghiệp (Cổng Dịch vụ công quốc gia)"
     book.save(path)

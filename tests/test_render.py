@@ -7,7 +7,8 @@ import weasyprint
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 from pypdf import PdfReader
 
-from parreport.render import html_to_pdf, notebook_to_html
+from parreport.render.html import notebook_to_html
+from parreport.render.pdf import html_to_pdf
 
 UNIT = "Sở Tài nguyên và Môi trường"
 COVER = f'<section class="pr-cover"><p class="pr-province">Tỉnh Bình Sơn</p><h1 class="pr-unit">{UNIT}</h1></section>'
@@ -68,3 +69,24 @@ def test_failed_pdf_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
         html_to_pdf(notebook_to_html(executed_notebook()), target)
     assert target.read_bytes() == b"%PDF previous good report"
     assert [p.name for p in tmp_path.iterdir()] == ["briefing.pdf"]
+
+
+def test_every_registered_format_names_a_renderer_that_exists():
+    from parreport.render import FORMATS
+
+    assert set(FORMATS) == {"html", "pdf", "docx", "xlsx"}
+    for output_format in FORMATS.values():
+        assert callable(output_format._function()), output_format.renderer
+
+
+def test_planning_a_batch_imports_no_renderer_library():
+    """A format's module (WeasyPrint, nbconvert, python-docx, openpyxl) is imported when a file of that
+    format is made, not when a spec is checked or a batch is planned and indexed: the command and every
+    worker start faster. Checked in a fresh interpreter, where nothing was imported before."""
+    import subprocess
+    import sys
+
+    code = ("import sys; import parreport.batch.run, parreport.batch.runner, parreport.sources; "
+            "print(sorted(m for m in ('weasyprint', 'nbconvert', 'docx', 'openpyxl') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"

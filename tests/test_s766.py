@@ -260,7 +260,8 @@ def test_briefing_states_computed_and_official_scores_and_the_flag_in_the_pdf(st
     from pypdf import PdfReader
 
     from parreport.paths import NOTEBOOKS_DIR
-    from parreport.render import html_to_pdf, notebook_to_html
+    from parreport.render.html import notebook_to_html
+    from parreport.render.pdf import html_to_pdf
 
     cwd = store_with_scores
     executed = cwd / "briefing.ipynb"

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from parreport.errors import ConfigError
 from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
 from parreport.registry import Registry
-from parreport.render import html_to_pdf, notebook_to_html
+from parreport.render.html import notebook_to_html
+from parreport.render.pdf import html_to_pdf
 from parreport.reports.briefing import load_briefing
 from parreport.sources import demo_store, is_demo_registry, open_store
 

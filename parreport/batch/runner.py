@@ -83,14 +83,15 @@ def _produce(job: Job, formats: list[str], timeout: float, executed: Path, resul
     """Run the notebook (killed after ``timeout`` seconds) and render every format beside it."""
     with _timed(result, "execute"), _deadline(timeout) as expired:
         try:
-            papermill.execute_notebook(
+            # The executed notebook is written once, at the end (no save after every cell: nobody watches it).
+            node = papermill.execute_notebook(
                 str(job.notebook), str(executed), parameters=job.parameters, kernel_name="python3",
-                cwd=str(job.notebook.parent), progress_bar=False, log_output=False, engine_name=ENGINE)
+                cwd=str(job.notebook.parent), progress_bar=False, log_output=False, engine_name=ENGINE,
+                request_save_on_cell_execute=False)
         except Exception:
             if expired.is_set():
                 raise TimeoutError(f"stopped after {timeout:g} s (timeout): the notebook ran too long") from None
             raise
-    node = nbformat.read(executed, as_version=4)
     result.headline = _headline(node)
     source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
     files = {"ipynb": executed}

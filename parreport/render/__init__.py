@@ -1,13 +1,14 @@
 """Render an executed report into files: one registered renderer per output format.
 
-``html`` (nbconvert with our template) and ``pdf`` (WeasyPrint) are built in; importing this package
-registers every format module listed here.
+Each line below registers a format by name, suffix, renderer (``"module:function"``, imported when a file
+of the format is first made) and the label the index shows. A new format is one module with its renderer
+and one line here.
 """
-from parreport.render import html, pdf  # noqa: F401  (registration)
-from parreport.render import docx, xlsx  # noqa: F401  (registration: Word, Excel)
 from parreport.render.formats import FORMATS, OutputFormat, RenderSource, get_format, register
-from parreport.render.html import TEMPLATE_NAME, notebook_to_html
-from parreport.render.pdf import html_to_pdf
 
-__all__ = ["FORMATS", "OutputFormat", "RenderSource", "TEMPLATE_NAME", "get_format", "html_to_pdf",
-           "notebook_to_html", "register"]
+register(OutputFormat("html", ".html", "parreport.render.html:write_html", "HTML"))
+register(OutputFormat("pdf", ".pdf", "parreport.render.pdf:write_pdf", "PDF"))
+register(OutputFormat("docx", ".docx", "parreport.render.docx:write_docx", "Word"))
+register(OutputFormat("xlsx", ".xlsx", "parreport.render.xlsx:write_xlsx", "Excel"))
+
+__all__ = ["FORMATS", "OutputFormat", "RenderSource", "get_format", "register"]

@@ -25,7 +25,7 @@ from docx.shared import Emu, Inches
 
 from parreport import fmt
 from parreport.paths import TEMPLATES_DIR
-from parreport.render.formats import OutputFormat, RenderSource, register
+from parreport.render.formats import RenderSource
 from parreport.render.grid import header_cells
 from parreport.reports.content import (SAMPLE_DATA_LABEL, Chart, Cover, Document, Kpis, Note, Paragraphs, Points,
                                        Table)
@@ -175,5 +175,3 @@ def _note(word: docx.document.Document, block: Note) -> None:
 
 
 _WRITERS = {Kpis: _kpis, Paragraphs: _paragraphs, Table: _table, Chart: _chart, Points: _points, Note: _note}
-
-register(OutputFormat("docx", ".docx", write_docx, "Word"))

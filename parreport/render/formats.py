@@ -1,13 +1,17 @@
 """Output formats: a small registry of renderers, each writing one file from an executed report.
 
-A format is a name (``html``, ``pdf``, ``docx``, ``xlsx``), a file suffix and a function
-``render(source, target)``. Every renderer reads the same :class:`RenderSource`: the executed notebook
-and the :class:`~parreport.reports.content.Document` it displayed (content as data). Adding a format is one
-module that calls :func:`register`; the batch, spec and index only ask this registry.
+A format is a name (``html``, ``pdf``, ``docx``, ``xlsx``), a file suffix and its renderer, a function
+``render(source, target)`` named as ``"module:function"`` and imported the first time a file of that format
+is made (so planning a batch or listing formats never imports WeasyPrint, nbconvert, python-docx or openpyxl).
+Every renderer reads the same :class:`RenderSource`: the executed notebook and the
+:class:`~parreport.reports.content.Document` it displayed (content as data). Adding a format is one module
+with its renderer plus one :func:`register` line in :mod:`parreport.render`; the batch, spec and index only
+ask this registry.
 """
 from __future__ import annotations
 
 import difflib
+import importlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -51,8 +55,16 @@ class OutputFormat:
 
     name: str
     suffix: str  # ".pdf"
-    render: Callable[[RenderSource, Path], None]
+    renderer: str  # "parreport.render.pdf:write_pdf", a function (source, target) -> None
     label: str  # shown on the index: "PDF"
+
+    def render(self, source: RenderSource, target: Path) -> None:
+        """Write ``target`` from ``source`` (importing the renderer's module the first time)."""
+        self._function()(source, target)
+
+    def _function(self) -> Callable[[RenderSource, Path], None]:
+        module, function = self.renderer.split(":")
+        return getattr(importlib.import_module(module), function)
 
 
 FORMATS: dict[str, OutputFormat] = {}

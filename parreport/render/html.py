@@ -10,7 +10,7 @@ from nbconvert import HTMLExporter
 
 from parreport.paths import TEMPLATES_DIR
 
-from parreport.render.formats import OutputFormat, RenderSource, register
+from parreport.render.formats import RenderSource
 
 TEMPLATE_NAME = "parreport"
 TEMPLATE_BASEDIR = TEMPLATES_DIR / "nbconvert"
@@ -44,5 +44,3 @@ def write_html(source: RenderSource, target: Path) -> None:
     """The ``html`` format: the report page with its stylesheet inlined."""
     target.write_text(source.html, encoding="utf-8")
 
-
-register(OutputFormat("html", ".html", write_html, "HTML"))

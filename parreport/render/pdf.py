@@ -14,7 +14,7 @@ import matplotlib
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
-from parreport.render.formats import OutputFormat, RenderSource, register
+from parreport.render.formats import RenderSource
 
 FONT_FAMILY = "Parreport Sans"
 _FACES = {  # (weight, style) → DejaVu file in matplotlib's mpl-data
@@ -64,5 +64,3 @@ def write_pdf(source: RenderSource, target: Path) -> None:
     """The ``pdf`` format: the report page laid out on A4 by WeasyPrint."""
     html_to_pdf(source.html, target, base_url=source.base_url)
 
-
-register(OutputFormat("pdf", ".pdf", write_pdf, "PDF"))

@@ -27,7 +27,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 
 from parreport import fmt
 from parreport.errors import ConfigError, ParreportError
-from parreport.render.formats import OutputFormat, RenderSource, register
+from parreport.render.formats import RenderSource
 from parreport.render.grid import header_cells
 from parreport.reports.content import SAMPLE_DATA_LABEL, Cover, Document, Table
 
@@ -235,5 +235,3 @@ class _Sheet:
             raise ParreportError(f"{self.table.name}, {where}, {label}: the report states "
                                  f"{fmt.written(stated, kind)} but its cells give {fmt.written(computed, kind)}")
 
-
-register(OutputFormat("xlsx", ".xlsx", write_xlsx, "Excel"))
