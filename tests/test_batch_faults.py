@@ -17,6 +17,7 @@ import time
 import uuid
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from parreport.batch import BatchSpec, run_batch
@@ -91,6 +92,11 @@ def test_hung_and_dead_kernels_are_stopped_units_without_data_listed_and_the_res
         assert not (out / period / "007").exists()               # no report, not even an empty folder
     assert (out / "2020-Q1" / "STNMT" / "briefing.html").exists()
     assert not (out / "2020-Q1" / "STP" / "briefing.html").exists()
+    # The stopped notebooks are kept as far as they ran: the one that hung shows the cell it hung in.
+    hung = nbformat.read(out / "2020-Q1" / "STP" / "briefing.failed.ipynb", as_version=4)
+    started = [cell.source for cell in hung.cells if cell.metadata.get("papermill", {}).get("start_time")]
+    assert "time.sleep(600)" in started[-1] and len(started) < len(hung.cells)
+    assert (out / "2020-Q2" / "STNMT" / "briefing.failed.ipynb").exists()
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert sorted(r["status"] for r in manifest["reports"]) == ["failed", "failed", "no_data", "no_data", "ok", "ok"]
     # No kernel, no worker left; multiprocessing's resource tracker serves this test process until it exits.

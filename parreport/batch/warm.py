@@ -20,6 +20,7 @@ from multiprocessing import util
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
+from papermill.iorw import write_ipynb
 from papermill.log import logger
 from papermill.utils import merge_kwargs, remove_args
 
@@ -166,7 +167,10 @@ class WarmEngine(NBClientEngine):
 
     @classmethod
     def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, **kwargs):
+                                 start_timeout=60, execution_timeout=None, save_on_failure=None, **kwargs):
+        """As papermill's, plus ``save_on_failure``: a path where the notebook, as far as it ran, is written
+        when the run stops without papermill writing it (a kernel that died or was stopped by a timeout), for
+        a batch that asks papermill to write only the finished notebook."""
         timeout = execution_timeout or kwargs.get("timeout")  # as papermill's own nbclient engine
         kwargs = remove_args(["input_path", "kernel_manager_class", "timeout", "startup_timeout"], **kwargs)
         options = merge_kwargs(kwargs, timeout=timeout, startup_timeout=start_timeout,
@@ -180,6 +184,10 @@ class WarmEngine(NBClientEngine):
             notebook = client.execute()
             reusable = _ended_normally(notebook)
             return notebook
+        except BaseException:
+            if save_on_failure:
+                write_ipynb(nb_man.nb, save_on_failure)
+            raise
         finally:
             KERNELS.release(kernel, reusable)
 
