@@ -22,6 +22,7 @@ import pytest
 
 from parreport.batch import BatchSpec, run_batch
 from parreport.batch.outdir import output_lock
+from parreport.render import FORMATS, OutputFormat
 from tests.conftest import REGISTRY_YAML, briefing_with_cell
 from tests.test_end_to_end import fixture_csv
 
@@ -167,3 +168,26 @@ def test_a_second_run_on_a_locked_output_folder_stops_at_once(tmp_path, inputs):
     assert f"another parreport run (pid {os.getpid()}) is writing to this folder" in stderr
     assert time.monotonic() - started < 60
     assert sorted(p.name for p in out.iterdir()) == [".parreport.lock"]
+
+
+def hang(_source, _target) -> None:
+    """The renderer of the test format ``stuck``: it never finishes on its own."""
+    time.sleep(600)
+
+
+def test_a_renderer_that_hangs_is_stopped_by_the_timeout(tmp_path, inputs, monkeypatch):
+    """The notebook runs normally, then one format's renderer hangs: the same timeout stops it, the report
+    fails with the reason, nothing is published, and the batch ends (one serial worker: this process)."""
+    monkeypatch.setitem(FORMATS, "stuck", OutputFormat("stuck", ".stuck", f"{__name__}:hang", "Stuck"))
+    spec = BatchSpec(periods=["2020-Q1"], departments=["STNMT"], formats=["html", "stuck"], timeout=30)
+    spec.check()
+    out = tmp_path / "out"
+    started = time.monotonic()
+    [result] = run_batch(spec, out, data=str(inputs["data"]), workers=1, progress=False,
+                         registry_path=inputs["registry"])
+    assert time.monotonic() - started < 120
+    assert (result.status, result.error) == ("failed", "TimeoutError: stopped after 30 s (timeout): "
+                                                       "making the Stuck file ran too long")
+    assert 0 < result.seconds["html"] < 30                      # html was made, inside the limit
+    report = out / "2020-Q1" / "STNMT"
+    assert sorted(path.name for path in report.iterdir()) == ["briefing.failed.ipynb"]

@@ -6,12 +6,14 @@ Each job writes into a scratch folder and publishes the report's files together 
 files. A job ends in one of three states: ``ok``; ``no_data`` (the unit has no data in the period,
 :class:`~parreport.errors.NoDataError`: nothing is written); ``failed`` (the reason is kept, the executed
 notebook too, as ``<stem>.failed.ipynb``, and the report's previous files stay as they were). A kernel
-that runs longer than the timeout is killed (with any process it started) and its job fails; the other
-jobs go on.
+that runs longer than the timeout is killed (with any process it started) and its job fails; so does the
+rendering of a format that runs longer than the timeout (each format has the whole timeout; not on Dask,
+whose jobs run in worker threads, out of reach of signals). The other jobs go on.
 """
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 import traceback
@@ -98,7 +100,7 @@ def _produce(job: Job, formats: list[str], timeout: float, executed: Path, resul
     for name in formats:
         output_format = get_format(name)
         files[name] = executed.with_name(f"{job.stem}{output_format.suffix}")
-        with _timed(result, name):
+        with _timed(result, name), _alarm(timeout, f"making the {output_format.label} file"):
             output_format.render(source, files[name])
     return files
 
@@ -165,6 +167,26 @@ def _deadline(seconds: float) -> Iterator[threading.Event]:
         yield expired
     finally:
         timer.cancel()
+
+
+@contextmanager
+def _alarm(seconds: float, what: str) -> Iterator[None]:
+    """Stop the block with :class:`TimeoutError` after ``seconds`` (a renderer that hangs). Signals reach
+    only the main thread, where local workers and a serial run render; in a Dask worker's thread the
+    block runs unbounded."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum, _frame) -> None:
+        raise TimeoutError(f"stopped after {seconds:g} s (timeout): {what} ran too long")
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _headline(node: nbformat.NotebookNode) -> dict:

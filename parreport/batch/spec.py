@@ -34,7 +34,7 @@ class BatchSpec:
     targets: dict[str, float] = field(default_factory=dict)
     tolerance_766: float = DEFAULT_TOLERANCE  # points: computed vs official 766 scores further apart are flagged
     data: str | None = None
-    timeout: float = DEFAULT_TIMEOUT  # seconds a report's notebook may run before it is stopped
+    timeout: float = DEFAULT_TIMEOUT  # seconds a report's notebook, and then each format's rendering, may run
     scheduler: str | None = None  # a Dask scheduler address (tcp://HOST:PORT) to run the jobs on; None = here
 
     @classmethod
