@@ -76,8 +76,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
     run.add_argument("--workers", type=int, default=1, help="briefings produced in parallel")
     run.add_argument("--timeout", type=float, metavar="SECONDS",
-                     help=f"stop a report whose notebook, or the rendering of one of its formats, runs longer (default: the spec's, else "
-                          f"{batch.DEFAULT_TIMEOUT})")
+                     help="stop a report whose notebook, or the rendering of one of its formats, runs longer "
+                          f"(default: the spec's, else {batch.DEFAULT_TIMEOUT})")
     run.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                      help="run the reports on this Dask scheduler's workers (needs parreport[dask]; workers must "
                           "see the data and the output folder at the same paths); default: the spec's, else here")
