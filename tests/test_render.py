@@ -76,7 +76,7 @@ def test_every_registered_format_names_a_renderer_that_exists():
 
     assert set(FORMATS) == {"html", "pdf", "docx", "xlsx"}
     for output_format in FORMATS.values():
-        assert callable(output_format._function()), output_format.renderer
+        assert callable(output_format.load()), output_format.renderer
 
 
 def test_planning_a_batch_imports_no_renderer_library():

@@ -59,10 +59,11 @@ class OutputFormat:
     label: str  # shown on the index: "PDF"
 
     def render(self, source: RenderSource, target: Path) -> None:
-        """Write ``target`` from ``source`` (importing the renderer's module the first time)."""
-        self._function()(source, target)
+        """Write ``target`` from ``source``."""
+        self.load()(source, target)
 
-    def _function(self) -> Callable[[RenderSource, Path], None]:
+    def load(self) -> Callable[[RenderSource, Path], None]:
+        """The renderer function (its module is imported the first time)."""
         module, function = self.renderer.split(":")
         return getattr(importlib.import_module(module), function)
 
