@@ -86,7 +86,7 @@ def official_rows(rows: list[tuple]) -> pd.DataFrame:
     return frame
 
 
-def fixture_card(registry) -> pd.DataFrame:
+def fixture_card(registry, period: Period = Q1_2020) -> pd.DataFrame:
     """STNMT, quý I năm 2020: 25 dossiers received 6/1, due 20/1; 24 closed early, 1 late → progress
     24/25 = 96 % → 19,20 points; satisfaction (25 − 1 late − 0 unsatisfied)/25 = 96 % ≥ 90 % → 6 points.
     STP: 10 closed on their due day → 100 % → 20 points and 6 points. "007": no dossier → no score."""
@@ -96,7 +96,7 @@ def fixture_card(registry) -> pd.DataFrame:
                 "completed_at": "2020-02-10 15:00"}] * 10)
     data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]),
                                    registry)
-    return scorecard(data, Q1_2020)
+    return scorecard(data, period)
 
 
 OFFICIAL = [
@@ -172,9 +172,10 @@ def test_official_scores_of_a_period_without_any():
 
 
 # --- the report sections ----------------------------------------------------------------------------------
-def figures(registry, rows=OFFICIAL):
+def figures(registry, rows=OFFICIAL, period: Period = Q1_2020):
     from parreport.reports.s766 import Figures766
-    return Figures766(Q1_2020, scorecard_766(fixture_card(registry), official_rows(rows), Q1_2020), official_rows(rows))
+    card = fixture_card(registry, period)
+    return Figures766(period, scorecard_766(card, official_rows(rows), period), official_rows(rows))
 
 
 def test_province_section_ranks_units_and_lists_the_disagreement(registry):
@@ -193,12 +194,39 @@ def test_unit_section_without_official_scores_says_so(registry):
     from parreport.reports.s766 import unit_section
     later = [(("2021-Q1",) + row[1:]) for row in OFFICIAL]         # scores of another quarter only
     section = unit_section(figures(registry, later), "STNMT", "Sở TN&MT", DEFAULT_TARGETS)
-    assert section.blocks[0].notice and "Chưa có điểm công bố của Bộ chỉ số 766 quý I năm 2020" in \
-        section.blocks[0].texts[0]
+    assert section.blocks[0].notice and section.blocks[0].texts == [
+        "Chưa có điểm công bố của Bộ chỉ số 766 quý I năm 2020 cho Sở TN&MT trong dữ liệu đã nhập từ Cổng Dịch "
+        "vụ công quốc gia. Các số liệu dưới đây được tính từ dữ liệu hồ sơ."]
     sentences = section.blocks[2].texts
     assert sentences[0] == ("Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn và trong hạn (tính từ dữ liệu hồ sơ): "
                             "tỷ lệ 96,00% → 19,20/20 điểm; chưa có điểm công bố của chỉ tiêu.")
     assert not any(getattr(block, "notice", False) for block in section.blocks[1:])   # nothing to flag
+
+
+def test_a_year_without_its_own_official_scores_names_its_last_scored_quarter(registry):
+    """The dashboard's scores are per quarter; a year's briefing says the year has none of its own, names
+    the year's last quarter with a total (2020-Q1: STNMT 17 + 19,2 + 20 + 10 + 8 + 16,5 = 90,70; 2019-Q4's 80
+    lies outside the year) and draws the quarters' trend. The province's average of that quarter is STNMT's
+    alone (the only unit with all six groups). With no score imported at all, it says so instead."""
+    from parreport.reports.content import Chart
+    from parreport.reports.s766 import province_section, unit_section
+    year = Period.parse("2020")
+    section = unit_section(figures(registry, period=year), "STNMT", "Sở TN&MT", DEFAULT_TARGETS)
+    assert section.blocks[0].notice and section.blocks[0].texts == [
+        "Chưa có điểm công bố của Bộ chỉ số 766 năm 2020 cho Sở TN&MT trong dữ liệu đã nhập từ Cổng Dịch vụ công "
+        "quốc gia; trong năm 2020 có điểm công bố theo quý, gần nhất là quý I năm 2020: 90,70/100 điểm. Các số "
+        "liệu dưới đây được tính từ dữ liệu hồ sơ."]
+    [trend] = [block for block in section.blocks if isinstance(block, Chart)]
+    assert trend.title == "Tổng điểm Bộ chỉ số 766 (điểm công bố)" and "kỳ gần nhất đạt 90,70/100 điểm" in trend.alt
+    province = province_section(figures(registry, period=year))
+    assert province.blocks[0].texts == [
+        "Chưa có điểm công bố của Bộ chỉ số 766 năm 2020 trong dữ liệu đã nhập từ Cổng Dịch vụ công quốc gia; "
+        "trong năm 2020 có điểm công bố theo quý, gần nhất là quý I năm 2020: 90,70/100 điểm. Bảng dưới đây chỉ "
+        "có điểm tính từ dữ liệu hồ sơ."]
+    none = unit_section(figures(registry, rows=[], period=year), "STNMT", "Sở TN&MT", DEFAULT_TARGETS)
+    assert none.blocks[0].texts == ["Chưa có điểm công bố của Bộ chỉ số 766 năm 2020 (chưa nhập dữ liệu từ Cổng "
+                                    "Dịch vụ công quốc gia). Các số liệu dưới đây được tính từ dữ liệu hồ sơ."]
+    assert not any(isinstance(block, Chart) for block in none.blocks)
 
 
 # --- the check-766 command -------------------------------------------------------------------------------

@@ -69,14 +69,14 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     average, rank, trend, the rates computed from dossiers, the cross-check and attention points."""
     unit, province = figures.row(department), figures.row(PROVINCE)
     official = any(unit.get(f"official_{key}") is not None for key in GROUPS)
+    history = official_history(figures.scores, figures.period, department)
     blocks: list = []
     if official:
         blocks.append(_unit_kpis(figures, department, unit, province))
         blocks.append(_groups_table(unit, province))
     else:
-        blocks.append(Paragraphs([f"Chưa có điểm công bố của Bộ chỉ số 766 {figures.period.label_vi} "
-                                  f"(chưa nhập dữ liệu từ Cổng Dịch vụ công quốc gia); các số liệu dưới đây được "
-                                  f"tính từ dữ liệu hồ sơ."], notice=True))
+        missing = _no_official(figures, f" cho {unit_label}", _latest_total(history, figures.period, "unit"))
+        blocks.append(Paragraphs([f"{missing} Các số liệu dưới đây được tính từ dữ liệu hồ sơ."], notice=True))
     blocks.append(_rates_table(unit, province, targets))
     checks = figures.checks()
     checks = checks[checks["department"] == department].set_index("indicator")
@@ -84,14 +84,37 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     flags = [flag_sentence(row, figures.tolerance) for row in checks[checks["flagged"]].itertuples()]
     if flags:
         blocks.append(Paragraphs(flags, notice=True))
-    if official:
-        history = official_history(figures.scores, figures.period, department)
+    if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
     inside = [name for name in RATES if name not in OUTSIDE]
     blocks.append(Points(attention_points(unit, targets, inside),
                          empty="Không có chỉ tiêu nào của Bộ chỉ số 766 tính được từ dữ liệu hồ sơ thấp hơn mục tiêu."))
     blocks.append(Note(method_note(figures.tolerance)))
     return Section(KEY, TITLE, blocks)
+
+
+def _no_official(figures: Figures766, whose: str, latest: tuple[Period, float] | None) -> str:
+    """The sentence saying ``figures.period`` has no official scores (``whose``: " cho Sở TN&MT" or ""):
+    none imported at all, or none for this period, and then the last quarter inside it that has a total."""
+    period = figures.period.label_vi
+    if figures.scores.empty:
+        return f"Chưa có điểm công bố của Bộ chỉ số 766 {period} (chưa nhập dữ liệu từ Cổng Dịch vụ công quốc gia)."
+    sentence = (f"Chưa có điểm công bố của Bộ chỉ số 766 {period}{whose} trong dữ liệu đã nhập từ Cổng Dịch vụ "
+                "công quốc gia")
+    if latest is not None:
+        quarter, total = latest
+        sentence += (f"; trong {period} có điểm công bố theo quý, gần nhất là {quarter.label_vi}: "
+                     f"{fmt.score(total, TOTAL_MAX)}")
+    return sentence + "."
+
+
+def _latest_total(history: pd.DataFrame, period: Period, column: str) -> tuple[Period, float] | None:
+    """The last quarter of an :func:`official_history` inside ``period`` with a known total in ``column``
+    (``unit`` or ``province``), and that total."""
+    quarters = [Period.parse(code, period.convention) for code in history["period"]]
+    known = [(quarter, total) for quarter, total in zip(quarters, history[column])
+             if quarter.start >= period.start and pd.notna(total)]
+    return known[-1] if known else None
 
 
 def _unit_kpis(figures: Figures766, department: str, unit: dict, province: dict) -> Kpis:
@@ -214,9 +237,9 @@ def province_section(figures: Figures766) -> Section:
     province = figures.row(PROVINCE)
     blocks: list = []
     if not has_official(figures.frame):
-        blocks.append(Paragraphs([f"Chưa có điểm công bố của Bộ chỉ số 766 {figures.period.label_vi} (chưa nhập "
-                                  f"dữ liệu từ Cổng Dịch vụ công quốc gia); bảng dưới đây chỉ có điểm tính từ dữ "
-                                  f"liệu hồ sơ."], notice=True))
+        history = official_history(figures.scores, figures.period, PROVINCE)
+        missing = _no_official(figures, "", _latest_total(history, figures.period, "province"))
+        blocks.append(Paragraphs([f"{missing} Bảng dưới đây chỉ có điểm tính từ dữ liệu hồ sơ."], notice=True))
     else:
         with_total = int(units["official_total"].notna().sum())
         blocks.append(Kpis([
