@@ -7,7 +7,8 @@ report and keep the others. ``cleanup()``, if given, runs after the last call in
 calls and lives on (this one for ``serial``, each worker for ``dask``); ``processes`` workers exit instead.
 
 * ``serial``: one after the other, in this process.
-* ``processes``: ``workers`` fresh Python processes on this machine.
+* ``processes``: ``workers`` fresh Python processes on this machine; a job whose worker process dies is
+  run again alone, and lost only if it kills its worker again.
 * ``dask``: a Dask distributed cluster (``pip install 'parreport[dask]'``), reached at a scheduler address
   such as ``tcp://10.0.0.5:8786``. Each worker needs parreport installed and must see the store and the
   output folder at the same absolute paths (a shared filesystem). Start workers with ``--nthreads 1``:
@@ -16,8 +17,9 @@ calls and lives on (this one for ``serial``, each worker for ``dask``); ``proces
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from parreport.errors import ConfigError, ParreportError
@@ -45,18 +47,72 @@ class Serial:
 
 @dataclass(frozen=True)
 class Processes:
-    """``workers`` processes on this machine."""
+    """``workers`` processes on this machine. A worker process that dies (a crash in native code, the
+    out-of-memory killer) breaks its pool; the jobs it had not started go on in a new pool, and each job
+    that was running when it died runs again alone, so only a job that kills its worker again is lost."""
 
     workers: int = 2
 
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
-        # Fresh worker interpreters: forking a process that already holds DuckDB or ZeroMQ threads can
-        # deadlock the child.
-        with ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=prepare) as pool:
-            futures = {pool.submit(function, item, *args): number for number, item in enumerate(items)}
-            for future in as_completed(futures):
+        pending = list(range(len(items)))
+        while pending:
+            running, waiting = yield from _pool(function, items, args, pending, self.workers)
+            if (running, waiting) == ([], pending):  # no job could even start: the workers cannot
+                for number in pending:
+                    yield number, WorkerDied("the worker processes exit before running any report")
+                return
+            for number in running:  # it may be the one that killed the worker: again, on its own
+                lost, _ = yield from _pool(function, items, args, [number], 1)
+                if lost:
+                    yield number, WorkerDied("its process died twice on this report (a crash in native "
+                                             "code, or out of memory)")
+            pending = waiting
+
+
+class WorkerDied(ParreportError):
+    """The process running a job died (not the job's kernel: the process that drives it and renders)."""
+
+
+def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
+          workers: int) -> Generator[tuple[int, Outcome], None, tuple[list[int], list[int]]]:
+    """Run ``numbers`` in a pool of fresh ``spawn`` processes (forking a process that already holds DuckDB or
+    ZeroMQ threads can deadlock the child), yielding each outcome; returns, if a worker process died, the
+    jobs it left unfinished: those that had started and those that had not."""
+    context = multiprocessing.get_context("spawn")
+    started = context.SimpleQueue()
+    unfinished = []
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+                             initargs=(started,)) as pool:
+        futures = {}
+        for position, number in enumerate(numbers):
+            try:
+                futures[pool.submit(_announced, number, function, items[number], *args)] = number
+            except BrokenProcessPool:
+                unfinished += numbers[position:]
+                break
+        for future in as_completed(futures):
+            if isinstance(future.exception(), BrokenProcessPool):
+                unfinished.append(futures[future])
+            else:
                 yield futures[future], _outcome(future)
+    began = set()
+    while not started.empty():
+        began.add(started.get())
+    return [n for n in unfinished if n in began], [n for n in numbers if n in unfinished and n not in began]
+
+
+_STARTED = None  # in a worker process: where it announces each job it starts
+
+
+def _start_worker(started) -> None:
+    global _STARTED
+    prepare()
+    _STARTED = started
+
+
+def _announced(number: int, function: Callable, item: object, *args: object) -> object:
+    _STARTED.put(number)
+    return function(item, *args)
 
 
 @dataclass(frozen=True)
