@@ -170,6 +170,35 @@ def test_a_second_run_on_a_locked_output_folder_stops_at_once(tmp_path, inputs):
     assert sorted(p.name for p in out.iterdir()) == [".parreport.lock"]
 
 
+def test_a_worker_process_that_dies_takes_no_other_report_with_it(tmp_path, inputs, marked):
+    """The notebook kills the worker process that drives its kernel (as a crash in native code or the
+    out-of-memory killer would): STP's only the first time, so its report is run again alone and ends ok;
+    STNMT's every time, so it alone fails. "007" has no data as usual; no scratch file, no kernel and no
+    worker is left."""
+    deaths = tmp_path / "deaths"
+    deaths.mkdir()
+    copy = briefing_with_cell(tmp_path / "briefing.ipynb",
+                              "import os, pathlib, signal\n"
+                              f"first = not (pathlib.Path({str(deaths)!r}) / f'{{department}}-{{period}}').exists()\n"
+                              "(pathlib.Path(%r) / f'{department}-{period}').touch()\n" % str(deaths)
+                              + 'if department == "STP" and first or department == "STNMT":\n'
+                                "    os.kill(os.getppid(), signal.SIGKILL)", at=1)
+    spec = BatchSpec(notebook=copy, periods=["2020-Q1"], departments=["STNMT", "STP", "007"], formats=["html"])
+    spec.check()
+    out = tmp_path / "out"
+    results = run_batch(spec, out, data=str(inputs["data"]), workers=2, progress=False,
+                        registry_path=inputs["registry"])
+    status = {(r.department, r.period): (r.status, r.error) for r in results}
+    assert status[("STP", "2020-Q1")] == ("ok", None), status
+    assert status[("STNMT", "2020-Q1")] == ("failed", "the worker running this report stopped: its process died "
+                                                      "twice on this report (a crash in native code, or out of "
+                                                      "memory)")
+    assert status[("007", "2020-Q1")][0] == "no_data"
+    assert (out / "2020-Q1" / "STP" / "briefing.html").exists()
+    assert list(out.rglob("*.partial*")) == [] and list(out.rglob("*.publish.json")) == []
+    assert [p for p in wait_until_gone(marked, 15) if "multiprocessing.resource_tracker" not in p] == []
+
+
 def hang(_source, _target) -> None:
     """The renderer of the test format ``stuck``: it never finishes on its own."""
     time.sleep(600)
@@ -179,15 +208,15 @@ def test_a_renderer_that_hangs_is_stopped_by_the_timeout(tmp_path, inputs, monke
     """The notebook runs normally, then one format's renderer hangs: the same timeout stops it, the report
     fails with the reason, nothing is published, and the batch ends (one serial worker: this process)."""
     monkeypatch.setitem(FORMATS, "stuck", OutputFormat("stuck", ".stuck", f"{__name__}:hang", "Stuck"))
-    spec = BatchSpec(periods=["2020-Q1"], departments=["STNMT"], formats=["html", "stuck"], timeout=30)
+    spec = BatchSpec(periods=["2020-Q1"], departments=["STNMT"], formats=["html", "stuck"], timeout=20)
     spec.check()
     out = tmp_path / "out"
     started = time.monotonic()
     [result] = run_batch(spec, out, data=str(inputs["data"]), workers=1, progress=False,
                          registry_path=inputs["registry"])
     assert time.monotonic() - started < 120
-    assert (result.status, result.error) == ("failed", "TimeoutError: stopped after 30 s (timeout): "
+    assert (result.status, result.error) == ("failed", "TimeoutError: stopped after 20 s (timeout): "
                                                        "making the Stuck file ran too long")
-    assert 0 < result.seconds["html"] < 30                      # html was made, inside the limit
+    assert 0 < result.seconds["html"] < 20                      # html was made, inside the limit
     report = out / "2020-Q1" / "STNMT"
     assert sorted(path.name for path in report.iterdir()) == ["briefing.failed.ipynb"]

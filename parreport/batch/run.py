@@ -60,6 +60,7 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
                                                             scheduler=scheduler)}
         results = [kept[job.name] or built[job.name] for job in jobs]
         record([result for result in results if result.reused])
+        recover(out)  # scratch files of a worker process that died mid-report
         return results
 
 

@@ -32,7 +32,7 @@ from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
 from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.batch.warm import ENGINE, shutdown_kernels
-from parreport.errors import NoDataError
+from parreport.errors import NoDataError, ParreportError
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
 
@@ -199,7 +199,10 @@ def _headline(node: nbformat.NotebookNode) -> dict:
 
 
 def _describe(exc: Exception) -> str:
-    """The user-facing reason: for a notebook error, the exception raised inside the kernel."""
+    """The user-facing reason: for a notebook error, the exception raised inside the kernel; for one of
+    our own errors, its message."""
     if isinstance(exc, papermill.PapermillExecutionError):
         return f"{exc.ename}: {exc.evalue}"
+    if isinstance(exc, ParreportError):
+        return str(exc)
     return "".join(traceback.format_exception_only(type(exc), exc)).strip()
