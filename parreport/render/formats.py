@@ -2,7 +2,8 @@
 
 A format is a name (``html``, ``pdf``, ``docx``, ``xlsx``), a file suffix and its renderer, a function
 ``render(source, target)`` named as ``"module:function"`` and imported the first time a file of that format
-is made (so planning a batch or listing formats never imports WeasyPrint, nbconvert, python-docx or openpyxl).
+is made (so planning a batch or listing formats never imports WeasyPrint, nbconvert, python-docx or
+XlsxWriter).
 Every renderer reads the same :class:`RenderSource`: the executed notebook and the
 :class:`~parreport.reports.content.Document` it displayed (content as data). Adding a format is one module
 with its renderer plus one :func:`register` line in :mod:`parreport.render`; the batch, spec and index only
