@@ -221,8 +221,8 @@ def test_a_year_without_its_own_official_scores_names_its_last_scored_quarter(re
     province = province_section(figures(registry, period=year))
     assert province.blocks[0].texts == [
         "Chưa có điểm công bố của Bộ chỉ số 766 năm 2020 trong dữ liệu đã nhập từ Cổng Dịch vụ công quốc gia; "
-        "trong năm 2020 có điểm công bố theo quý, gần nhất là quý I năm 2020: 90,70/100 điểm. Bảng dưới đây chỉ "
-        "có điểm tính từ dữ liệu hồ sơ."]
+        "trong năm 2020 có điểm công bố theo quý, gần nhất là quý I năm 2020: trung bình toàn tỉnh 90,70/100 "
+        "điểm. Bảng dưới đây chỉ có điểm tính từ dữ liệu hồ sơ."]
     none = unit_section(figures(registry, rows=[], period=year), "STNMT", "Sở TN&MT", DEFAULT_TARGETS)
     assert none.blocks[0].texts == ["Chưa có điểm công bố của Bộ chỉ số 766 năm 2020 (chưa nhập dữ liệu từ Cổng "
                                     "Dịch vụ công quốc gia). Các số liệu dưới đây được tính từ dữ liệu hồ sơ."]

@@ -93,18 +93,19 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     return Section(KEY, TITLE, blocks)
 
 
-def _no_official(figures: Figures766, whose: str, latest: tuple[Period, float] | None) -> str:
+def _no_official(figures: Figures766, whose: str, latest: tuple[Period, float] | None, total: str = "") -> str:
     """The sentence saying ``figures.period`` has no official scores (``whose``: " cho Sở TN&MT" or ""):
-    none imported at all, or none for this period, and then the last quarter inside it that has a total."""
+    none imported at all, or none for this period, and then the last quarter inside it that has a total
+    (written after ``total``, e.g. "trung bình toàn tỉnh ")."""
     period = figures.period.label_vi
     if figures.scores.empty:
         return f"Chưa có điểm công bố của Bộ chỉ số 766 {period} (chưa nhập dữ liệu từ Cổng Dịch vụ công quốc gia)."
     sentence = (f"Chưa có điểm công bố của Bộ chỉ số 766 {period}{whose} trong dữ liệu đã nhập từ Cổng Dịch vụ "
                 "công quốc gia")
     if latest is not None:
-        quarter, total = latest
+        quarter, points = latest
         sentence += (f"; trong {period} có điểm công bố theo quý, gần nhất là {quarter.label_vi}: "
-                     f"{fmt.score(total, TOTAL_MAX)}")
+                     f"{total}{fmt.score(points, TOTAL_MAX)}")
     return sentence + "."
 
 
@@ -238,7 +239,8 @@ def province_section(figures: Figures766) -> Section:
     blocks: list = []
     if not has_official(figures.frame):
         history = official_history(figures.scores, figures.period, PROVINCE)
-        missing = _no_official(figures, "", _latest_total(history, figures.period, "province"))
+        missing = _no_official(figures, "", _latest_total(history, figures.period, "province"),
+                               "trung bình toàn tỉnh ")
         blocks.append(Paragraphs([f"{missing} Bảng dưới đây chỉ có điểm tính từ dữ liệu hồ sơ."], notice=True))
     else:
         with_total = int(units["official_total"].notna().sum())
