@@ -52,3 +52,10 @@ def test_workers_that_die_before_starting_any_job_fail_the_jobs_instead_of_retry
     outcomes = dict(Processes(2).map(square_or_die, [DiesWhenUnpickled(), DiesWhenUnpickled()], set()))
     assert set(outcomes) == {0, 1}
     assert all(str(o) == "the worker processes exit before running any report" for o in outcomes.values())
+
+
+def test_a_long_map_does_not_block_on_its_start_announcements():
+    """Each job announces its start through a pipe; 6.000 announcements (~20 bytes each) would fill its
+    64 KiB buffer and stall the workers unless they are read as jobs end (it hung before they were)."""
+    outcomes = dict(Processes(2).map(square_or_die, list(range(6000)), set()))
+    assert len(outcomes) == 6000 and outcomes[5999] == 5999 * 5999

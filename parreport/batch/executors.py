@@ -79,8 +79,8 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
     ZeroMQ threads can deadlock the child), yielding each outcome; returns, if a worker process died, the
     jobs it left unfinished: those that had started and those that had not."""
     context = multiprocessing.get_context("spawn")
-    started = context.SimpleQueue()
-    unfinished = []
+    started = context.SimpleQueue()  # emptied as jobs end: a pipe, whose buffer a long batch would fill
+    began, unfinished = set(), []
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                              initargs=(started,)) as pool:
         futures = {}
@@ -91,11 +91,12 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
                 unfinished += numbers[position:]
                 break
         for future in as_completed(futures):
+            while not started.empty():
+                began.add(started.get())
             if isinstance(future.exception(), BrokenProcessPool):
                 unfinished.append(futures[future])
             else:
                 yield futures[future], _outcome(future)
-    began = set()
     while not started.empty():
         began.add(started.get())
     return [n for n in unfinished if n in began], [n for n in numbers if n in unfinished and n not in began]
