@@ -54,6 +54,33 @@ def test_workers_that_die_before_starting_any_job_fail_the_jobs_instead_of_retry
     assert all(str(o) == "the worker processes exit before running any report" for o in outcomes.values())
 
 
+def die(_item: object) -> None:
+    os._exit(3)
+
+
+def unpickle_once(folder: str) -> str:
+    """Unpickling in a worker: fine the first time, kills the worker before its job starts afterwards."""
+    marker = Path(folder) / "unpickled"
+    if marker.exists():
+        os._exit(3)
+    marker.touch()
+    return folder
+
+
+class UnpickledOnce:
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def __reduce__(self):
+        return unpickle_once, (self.folder,)
+
+
+def test_a_job_whose_retry_cannot_start_is_reported_not_dropped(tmp_path):
+    """Its first run kills its worker; on its own again, its worker dies before it starts."""
+    outcomes = dict(Processes(2).map(die, [UnpickledOnce(str(tmp_path))]))
+    assert list(outcomes) == [0] and str(outcomes[0]) == "the worker processes exit before running any report"
+
+
 def test_a_long_map_does_not_block_on_its_start_announcements():
     """Each job announces its start through a pipe; 6.000 announcements (~20 bytes each) would fill its
     64 KiB buffer and stall the workers unless they are read as jobs end (it hung before they were)."""

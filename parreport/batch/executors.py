@@ -59,14 +59,17 @@ class Processes:
             running, waiting = yield from _pool(function, items, args, pending, self.workers)
             if (running, waiting) == ([], pending):  # no job could even start: the workers cannot
                 for number in pending:
-                    yield number, WorkerDied("the worker processes exit before running any report")
+                    yield number, WorkerDied(NEVER_STARTED)
                 return
             for number in running:  # it may be the one that killed the worker: again, on its own
-                lost, _ = yield from _pool(function, items, args, [number], 1)
-                if lost:
-                    yield number, WorkerDied("its process died twice on this report (a crash in native "
-                                             "code, or out of memory)")
+                died, never_started = yield from _pool(function, items, args, [number], 1)
+                if died or never_started:
+                    yield number, WorkerDied(DIED_TWICE if died else NEVER_STARTED)
             pending = waiting
+
+
+NEVER_STARTED = "the worker processes exit before running any report"
+DIED_TWICE = "its process died twice on this report (a crash in native code, or out of memory)"
 
 
 class WorkerDied(ParreportError):
