@@ -155,7 +155,8 @@ def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, i
     files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()
                    and not p.relative_to(out).parts[0].endswith(".counts"))  # the batch's shared counts cache
     assert files == sorted([*expected, ".data.duckdb", ".parreport.lock", "index.html", "manifest.json"])
-    assert [r["status"] for r in json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]] == ["ok"] * 4
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["status"] for r in manifest["reports"]] == ["ok"] * 4
 
 
 def test_a_second_run_on_a_locked_output_folder_stops_at_once(tmp_path, inputs):
