@@ -174,16 +174,22 @@ def test_a_second_run_on_a_locked_output_folder_stops_at_once(tmp_path, inputs):
 def test_a_worker_process_that_dies_takes_no_other_report_with_it(tmp_path, inputs, marked):
     """The notebook kills the worker process that drives its kernel (as a crash in native code or the
     out-of-memory killer would): STP's only the first time, so its report is run again alone and ends ok;
-    STNMT's every time, so it alone fails. "007" has no data as usual; no scratch file, no kernel and no
-    worker is left."""
+    STNMT's every time, so it alone fails. STNMT kills only once STP's first run has begun (running side by
+    side, either death stops both workers, and STP's first run must not be its lone re-run). "007" has no
+    data as usual; no scratch file, no kernel and no worker is left."""
     deaths = tmp_path / "deaths"
     deaths.mkdir()
-    copy = briefing_with_cell(tmp_path / "briefing.ipynb",
-                              "import os, pathlib, signal\n"
-                              f"first = not (pathlib.Path({str(deaths)!r}) / f'{{department}}-{{period}}').exists()\n"
-                              "(pathlib.Path(%r) / f'{department}-{period}').touch()\n" % str(deaths)
-                              + 'if department == "STP" and first or department == "STNMT":\n'
-                                "    os.kill(os.getppid(), signal.SIGKILL)", at=1)
+    copy = briefing_with_cell(tmp_path / "briefing.ipynb", f"""\
+import os, pathlib, signal, time
+deaths = pathlib.Path({str(deaths)!r})
+first = not (deaths / department).exists()
+(deaths / department).touch()
+for _ in range(1200 if department == "STNMT" else 0):  # up to 2 minutes
+    if (deaths / "STP").exists():
+        break
+    time.sleep(0.1)
+if department == "STP" and first or department == "STNMT":
+    os.kill(os.getppid(), signal.SIGKILL)""", at=1)
     spec = BatchSpec(notebook=copy, periods=["2020-Q1"], departments=["STNMT", "STP", "007"], formats=["html"])
     spec.check()
     out = tmp_path / "out"
