@@ -101,7 +101,8 @@ def score_trend(frame: pd.DataFrame, unit_label: str, maximum: float) -> Chart:
 
 def _unit_and_province(frame: pd.DataFrame, unit_label: str, title: str, nothing: str, province_label: str,
                        written, value_axis, limits) -> Chart:
-    """A line per period of the unit against the province, the unit's last value written above its point.
+    """A line per period of the unit against the province, the unit's last value written above its point
+    and the legend under the axes.
     ``written`` writes a value, ``value_axis`` formats the y axis, ``limits`` gives it from the lowest value."""
     if frame["unit"].isna().all():
         return empty(title, nothing)
@@ -121,7 +122,7 @@ def _unit_and_province(frame: pd.DataFrame, unit_label: str, title: str, nothing
         axes.set_xticks(list(positions), frame["period_label"])
         value_axis(axes.yaxis)
         axes.set_title(title)
-        axes.legend(loc="lower left", ncols=2)
+        fig.legend(loc="outside lower center", ncols=2)  # under the axes: no line can run beneath it
     labels = frame["period_label"]
     alt = (f"{title} của {unit_label} so với {province_label.lower()} từ {labels.iloc[0]} đến {labels.iloc[-1]}"
            + (f"; kỳ gần nhất đạt {written(unit[last])}" if last is not None else "")

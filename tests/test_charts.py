@@ -62,6 +62,20 @@ def test_png_is_deterministic_at_print_resolution_with_a_vietnamese_alt_text():
     assert 'alt="Hồ sơ đã giải quyết theo lĩnh vực' in first.html()
 
 
+def test_trend_legend_never_covers_a_line():
+    """STNMT's 766 totals in the demo start near the bottom of the axis, where the legend used to sit."""
+    low_start = pd.DataFrame({"period_label": ["Q1/2023", "Q2/2023", "Q3/2023", "Q4/2024"],
+                              "unit": pd.array([75.0, 75.5, 76.0, 82.4], dtype="Float64"),
+                              "province": pd.array([82.0, 82.5, 82.4, 88.7], dtype="Float64")})
+    chart = charts.score_trend(low_start, "Sở TN&MT", 100)
+    renderer = chart.figure._get_renderer()
+    legend = chart.figure.legends[0].get_window_extent(renderer)
+    for line in chart.figure.axes[0].lines:
+        for x, y in line.get_transform().transform(line.get_xydata()):
+            assert not legend.contains(x, y)
+    assert legend.y1 < chart.figure.axes[0].get_window_extent(renderer).y0   # below the axes
+
+
 def test_overdue_legend_never_covers_a_bar():
     """One field holding every overdue dossier (SCT 2024-Q4 in the demo) made the legend lie on its bar."""
     one = FIELDS.assign(resolved_late=[0, 0, 40], pending_overdue=[0, 0, 2])
