@@ -10,7 +10,10 @@ One run on the demo's latest quarter, every unit's briefing plus the province ov
 (c) the in-process floor: one plain Python process makes the same Documents with the same library calls
     (``load_briefing`` / ``load_overview`` → ``.document()``), puts their displays in an in-memory notebook
     (no kernel, nothing executed) and renders it with the same ``html`` and ``pdf`` formats;
-(d) (b) again in the same folder with nothing changed (incremental reuse).
+(d) (b) again in the same folder with nothing changed (incremental reuse);
+(e) where a briefing's CPU time goes in a batch: serial batches of 1 and of ``--cpu-reports`` briefings,
+    each in a fresh process; the difference divided by the extra reports is the CPU of one briefing in
+    the batch process (papermill, rendering) and in its kernel (figures, charts).
 
 Prints b/c, a/b, d as % of b, peak RSS of this process and of its largest child, and the machine.
 Run it alone: the timings are wall-clock on a shared machine.
@@ -84,6 +87,19 @@ def floor(unit: str, period: str, store: Path, folder: Path) -> None:
         output_format.render(source, folder / f"{unit}{output_format.suffix}")
 
 
+def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) -> tuple[float, float]:
+    """CPU seconds (this process, its kernels) of a serial batch of ``units``, run in a fresh interpreter."""
+    code = (f"import resource, sys; from pathlib import Path; from parreport.process import prepare; prepare(); "
+            f"from parreport.batch import BatchSpec, run_batch; "
+            f"run_batch(BatchSpec(reports=['briefing'], periods={spec.periods!r}, formats={FORMATS!r}), "
+            f"Path({str(out)!r}), data={str(store)!r}, departments={units!r}, workers=1, progress=False); "
+            f"used = lambda who: resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime; "
+            f"print(used(resource.RUSAGE_SELF), used(resource.RUSAGE_CHILDREN))")
+    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    own, kernels = map(float, done.stdout.split()[-2:])
+    return own, kernels
+
+
 def peak_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
 
@@ -92,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=3, help="briefings timed through the command-line chain")
     parser.add_argument("--workers", type=int, default=2, help="parreport run workers (default 2)")
+    parser.add_argument("--cpu-reports", type=int, default=8, help="briefings of the larger serial batch in (e)")
     args = parser.parse_args()
 
     store = demo_store()
@@ -133,6 +150,13 @@ def main() -> None:
         print(f"(a) command-line chain, 1 at a time: {per_report:5.2f} s per report on {len(sample)} briefings; "
               f"extrapolated to {count} reports: {a:7.1f} s")
 
+        briefings = [unit for unit in reports if unit != PROVINCE][: args.cpu_reports]
+        one = serial_batch_cpu(spec, store, briefings[:1], root / "cpu1")
+        many = serial_batch_cpu(spec, store, briefings, root / "cpu2")
+        extra = len(briefings) - 1
+        own, kernel = ((m - o) / extra for m, o in zip(many, one))
+        print(f"(e) CPU of one briefing in a batch:  {own + kernel:5.2f} s = {kernel:.2f} s in its kernel "
+              f"+ {own:.2f} s in the batch process; a batch's start (1 briefing): {sum(one) - own - kernel:.1f} s")
         print(f"b/c = {b / c:.2f}   a/b = {a / b:.1f}   no-change re-run = {100 * d / b:.1f} % of b")
         print(f"peak RSS: this process {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
               f"largest child (workers, kernels, CLI tools) {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
