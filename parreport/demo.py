@@ -254,13 +254,18 @@ def _write_bieu06(dossiers: pd.DataFrame, path: Path) -> Path:
     table = table[["department", "period", "field", *measures]].rename(
         columns={"department": "Đơn vị", "period": "Kỳ báo cáo", "field": "Lĩnh vực"})
     table[measures] = table[measures].astype("int64")
-    table.to_excel(path, index=False, startrow=2, sheet_name="Biểu 06")
-    from openpyxl import load_workbook  # only writing demo files needs it: kernels and workers skip 0,4 s
-    book = load_workbook(path)
-    sheet = book.active
-    sheet["A1"] = "Biểu số 06/VPCP/KSTT – Tình hình, kết quả giải quyết thủ tục hành chính"
-    sheet["A2"] = "Đơn vị chỉ báo cáo số liệu tổng hợp (Thông tư 01/2020/TT-VPCP)"
-    book.save(path)
+    return _excel_with_titles(table, path, "Biểu 06", [
+        "Biểu số 06/VPCP/KSTT – Tình hình, kết quả giải quyết thủ tục hành chính",
+        "Đơn vị chỉ báo cáo số liệu tổng hợp (Thông tư 01/2020/TT-VPCP)"])
+
+
+def _excel_with_titles(frame: pd.DataFrame, path: Path, sheet: str, titles: list[str]) -> Path:
+    """``frame`` as the sheet ``sheet`` of a new workbook, under one title row per ``titles`` (column A), as
+    the exports carry them. Written once through pandas' openpyxl engine (imported only here)."""
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        frame.to_excel(writer, index=False, startrow=len(titles), sheet_name=sheet)
+        for row, title in enumerate(titles, start=1):
+            writer.sheets[sheet][f"A{row}"] = title
     return path
 
 
@@ -319,9 +324,5 @@ def _write_scores_766(dossiers: pd.DataFrame, registry: Registry, seed: int, pat
             rows += [{"Kỳ đánh giá": rows[-1]["Kỳ đánh giá"], "Đơn vị": name, "Nhóm chỉ số": GROUPS["hai_long"].label,
                       "Chỉ tiêu": each.label, "Điểm": round(points, 2), "Điểm tối đa": each.max_score}
                      for each, points in parts.items()]
-    pd.DataFrame(rows).to_excel(path, index=False, startrow=1, sheet_name="Bộ chỉ số 766")
-    from openpyxl import load_workbook
-    book = load_workbook(path)
-    book.active["A1"] = "Kết quả đánh giá Bộ chỉ số phục vụ người dân, doanh nghiệp (Cổng Dịch vụ công quốc gia)"
-    book.save(path)
-    return path
+    return _excel_with_titles(pd.DataFrame(rows), path, "Bộ chỉ số 766", [
+        "Kết quả đánh giá Bộ chỉ số phục vụ người dân, doanh nghiệp (Cổng Dịch vụ công quốc gia)"])
