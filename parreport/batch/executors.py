@@ -84,6 +84,10 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
     context = multiprocessing.get_context("spawn")
     started = context.SimpleQueue()  # emptied as jobs end: a pipe, whose buffer a long batch would fill
     began, unfinished = set(), []
+
+    def note_starts() -> None:
+        while not started.empty():
+            began.add(started.get())
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
                              initargs=(started,)) as pool:
         futures = {}
@@ -94,15 +98,14 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
                 unfinished += numbers[position:]
                 break
         for future in as_completed(futures):
-            while not started.empty():
-                began.add(started.get())
+            note_starts()
             if isinstance(future.exception(), BrokenProcessPool):
                 unfinished.append(futures[future])
             else:
                 yield futures[future], _outcome(future)
-    while not started.empty():
-        began.add(started.get())
-    return [n for n in unfinished if n in began], [n for n in numbers if n in unfinished and n not in began]
+    note_starts()
+    lost = set(unfinished)
+    return [n for n in unfinished if n in began], [n for n in numbers if n in lost and n not in began]
 
 
 _STARTED = None  # in a worker process: where it announces each job it starts
