@@ -43,4 +43,3 @@ def notebook_to_html(notebook: nbformat.NotebookNode | str | Path, title: str | 
 def write_html(source: RenderSource, target: Path) -> None:
     """The ``html`` format: the report page with its stylesheet inlined."""
     target.write_text(source.html, encoding="utf-8")
-

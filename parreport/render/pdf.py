@@ -63,4 +63,3 @@ def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = N
 def write_pdf(source: RenderSource, target: Path) -> None:
     """The ``pdf`` format: the report page laid out on A4 by WeasyPrint."""
     html_to_pdf(source.html, target, base_url=source.base_url)
-

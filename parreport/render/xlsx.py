@@ -234,4 +234,3 @@ class _Sheet:
         if not same:
             raise ParreportError(f"{self.table.name}, {where}, {label}: the report states "
                                  f"{fmt.written(stated, kind)} but its cells give {fmt.written(computed, kind)}")
-

@@ -214,7 +214,6 @@ class Document:
     def __repr__(self) -> str:  # short: the content itself is in the document data
         return f"<Báo cáo {self.kind}: {self.cover.unit}, {self.cover.period}, {len(self.sections)} mục>"
 
-
     # --- JSON ------------------------------------------------------------------------------------
     def to_json(self) -> dict:
         """A JSON-ready dict (chart images base64-encoded)."""
