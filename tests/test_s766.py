@@ -190,6 +190,15 @@ def test_province_section_ranks_units_and_lists_the_disagreement(registry):
     assert len(points.items) == 1 and points.items[0].startswith("Sở Tài nguyên và Môi trường — ⚠ Chênh lệch:")
 
 
+def test_unit_section_headline_compares_the_official_total_with_the_quarter_before(registry):
+    """STNMT: 90,70 in 2020-Q1 against 2019-Q4's 15 + 10 + 20 + 10 + 10 + 15 = 80 → up 10,70 points; rank 1
+    of the 1 unit with a total; the province average is its total alone."""
+    from parreport.reports.s766 import unit_section
+    kpis = unit_section(figures(registry), "STNMT", "Sở TN&MT", DEFAULT_TARGETS).blocks[0]
+    assert [(k.value, k.change) for k in kpis.items] == [
+        ("90,70/100 điểm", "tăng 10,70 điểm so với quý IV năm 2019"), ("1/1", ""), ("90,70/100 điểm", "")]
+
+
 def test_unit_section_without_official_scores_says_so(registry):
     from parreport.reports.s766 import unit_section
     later = [(("2021-Q1",) + row[1:]) for row in OFFICIAL]         # scores of another quarter only

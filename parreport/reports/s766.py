@@ -72,7 +72,7 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     history = official_history(figures.scores, figures.period, department)
     blocks: list = []
     if official:
-        blocks.append(_unit_kpis(figures, department, unit, province))
+        blocks.append(_unit_kpis(figures, history, unit, province))
         blocks.append(_groups_table(unit, province))
     else:
         missing = _no_official(figures, f" cho {unit_label}", _latest_total(history, figures.period, "unit"))
@@ -118,10 +118,11 @@ def _latest_total(history: pd.DataFrame, period: Period, column: str) -> tuple[P
     return known[-1] if known else None
 
 
-def _unit_kpis(figures: Figures766, department: str, unit: dict, province: dict) -> Kpis:
+def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, province: dict) -> Kpis:
+    """Official total with its change on the quarter before (``history``: the unit's
+    :func:`official_history`, ending with the period's quarter), rank, province average."""
     previous = figures.period.previous()
-    history = official_history(figures.scores, figures.period, department, count=2)
-    before = history["unit"].iloc[0] if figures.period.kind == "Q" else pd.NA
+    before = history["unit"].iloc[-2] if figures.period.kind == "Q" else pd.NA
     change = "" if pd.isna(before) or unit["official_total"] is None else (
         f"{_point_change(unit['official_total'] - before)} so với {previous.label_vi}")
     return Kpis([
