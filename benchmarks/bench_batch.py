@@ -89,7 +89,7 @@ def floor(unit: str, period: str, store: Path, folder: Path) -> None:
 
 def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) -> tuple[float, float]:
     """CPU seconds (this process, its kernels) of a serial batch of ``units``, run in a fresh interpreter."""
-    code = (f"import resource, sys; from pathlib import Path; from parreport.process import prepare; prepare(); "
+    code = (f"import resource; from pathlib import Path; from parreport.process import prepare; prepare(); "
             f"from parreport.batch import BatchSpec, run_batch; "
             f"run_batch(BatchSpec(reports=['briefing'], periods={spec.periods!r}, formats={FORMATS!r}), "
             f"Path({str(out)!r}), data={str(store)!r}, departments={units!r}, workers=1, progress=False); "
