@@ -20,6 +20,12 @@ Run it alone: the timings are wall-clock on a shared machine.
 """
 from __future__ import annotations
 
+# ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in, as in the parreport command:
+# the worker processes of (b) import this script again, and would otherwise pay 1,7 s each; see process.py)
+from parreport.process import prepare
+
+prepare()
+
 import argparse
 import os
 import platform

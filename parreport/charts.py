@@ -13,7 +13,9 @@ import textwrap
 import matplotlib
 import numpy as np
 import pandas as pd
+from PIL import Image
 from matplotlib import rc_context
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -46,21 +48,26 @@ PNG_COMPRESSION = 1  # zlib level: ~2,5× faster to write than the default 6; fi
 
 
 def finish(figure: Figure, title: str, alt: str) -> Chart:
-    """The figure as a chart block: a PNG (the same bytes on every run) and its alternative text."""
-    buffer = io.BytesIO()
+    """The figure as a chart block: a PNG (the same bytes on every run) and its alternative text.
+
+    The figure is laid out and drawn in one pass (``savefig`` draws it twice with a layout engine) and saved
+    without an alpha channel, since the figure's background is opaque white: WeasyPrint writes an alpha
+    channel into the PDF as a second image, re-encoded for every report."""
+    canvas = FigureCanvasAgg(figure)
     with rc_context(HOUSE_STYLE):
-        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None},
-                       pil_kwargs={"compress_level": PNG_COMPRESSION})
+        canvas.draw()
+    image = Image.frombuffer("RGBA", canvas.get_width_height(physical=True), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    buffer = io.BytesIO()
+    image.convert("RGB").save(buffer, format="PNG", compress_level=PNG_COMPRESSION)
     png = buffer.getvalue()
-    width_px = int.from_bytes(png[16:20], "big")  # from the PNG header (IHDR)
-    chart = Chart(title=title, alt=fmt.nfc(alt), png=png, width_in=round(width_px / DPI, 2))
+    chart = Chart(title=title, alt=fmt.nfc(alt), png=png, width_in=round(image.width / DPI, 2))
     chart.figure = figure  # kept for exploration and tests; not part of the content
     return chart
 
 
 def new_figure(height_in: float) -> tuple[Figure, object]:
     """A full-width figure with one axes; call inside ``rc_context(HOUSE_STYLE)`` like every chart."""
-    fig = Figure(figsize=(WIDTH_IN, height_in), layout="constrained")
+    fig = Figure(figsize=(WIDTH_IN, height_in), dpi=DPI, layout="constrained")
     return fig, fig.add_subplot()
 
 

@@ -9,6 +9,7 @@ touched.
 """
 from __future__ import annotations
 
+import gc
 import sys
 
 SKIPPED_MODULES = ("rfc3987_syntax",)
@@ -18,3 +19,17 @@ def prepare() -> None:
     """Call first thing in a process parreport starts (before nbformat or papermill is imported)."""
     for name in SKIPPED_MODULES:
         sys.modules.setdefault(name, None)  # a None entry makes ``import name`` raise ImportError
+
+
+_frozen = False
+
+
+def freeze_once() -> None:
+    """Call after a process's first report, when the renderers and their caches are loaded: collect, then
+    keep what is left out of the garbage collector's later passes (``gc.freeze``), once. Without it, every
+    full collection rescans those modules' objects: 0,05–0,1 s of each PDF (measured with gc callbacks)."""
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        _frozen = True

@@ -33,6 +33,7 @@ from parreport.batch.plan import Job
 from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.batch.warm import ENGINE, shutdown_kernels
 from parreport.errors import NoDataError, ParreportError
+from parreport.process import freeze_once
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
 
@@ -78,6 +79,7 @@ def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> J
                 _record_failure(job, result, exc, executed)
     except Exception as exc:  # the scratch folder itself could not be made or removed
         result.status, result.error = FAILED, _describe(exc)
+    freeze_once()
     return result
 
 
