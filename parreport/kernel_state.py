@@ -5,8 +5,10 @@ their JSON-schema checks cost seconds and no notebook needs them).
 
 What is put back: the user namespace, input/output history and execution counter (IPython's own
 ``reset``), open pyplot figures, Matplotlib's rcParams, the working directory, environment variables,
-``sys.path``, warning filters and the root logger. Modules stay imported (that is the point), and the
-library's caches are of static resources (templates, fonts), not of data. What a notebook changes inside
+``sys.path``, warning filters and the root logger. Modules stay imported (that is the point). The library's
+caches hold static resources (templates, fonts) and the counts read from the last store
+(:class:`parreport.reports.briefing.StoreData`), which serve the next report only while the store's
+fingerprint and the registry are the same, so no report sees another's data. What a notebook changes inside
 an imported module (a monkeypatch) is not put back; the bundled notebooks change none.
 """
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Shared counts: the DuckDB query equals the pandas reference (from_records) for any records and any
-period, and a store's counts are computed once per data fingerprint and read back by every briefing."""
+period, a store's counts are computed once per data fingerprint and read back by every briefing, and a
+process keeps what it read from a store for its next report until the data or the registry change."""
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -15,8 +16,10 @@ from parreport.metrics.counts import from_records
 from parreport.metrics.counts_sql import records_counts
 from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts, slice_digests
 from parreport.periods import Period
+from parreport.registry import Registry
+from parreport.reports.briefing import load_inputs
 from parreport.store import Store
-from tests.conftest import records_frame
+from tests.conftest import REGISTRY_YAML, records_frame
 
 FIRST_DAY = date(2022, 11, 20)
 UNITS = {"STNMT": ["Đất đai", "Môi trường"], "STP": ["Công chứng"]}
@@ -146,3 +149,31 @@ def test_a_report_slice_changes_only_with_what_the_report_reads(registry):
     # A third STNMT dossier changes the province totals that STP's briefing compares itself with.
     added = digests([early, late, early, stp], registry)
     assert all(added[unit] != before[unit] for unit in before)
+
+
+def test_a_process_reads_a_store_once_until_its_data_or_registry_change(tmp_path, registry, registry_file):
+    # HS1: STNMT, Đất đai, received 6/1/2020, due 20/1, closed 10/1 → Q1 2020: STNMT received 1, STP nothing.
+    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-10,true"])
+    store_path = tmp_path / "province.duckdb"
+    with Store(store_path) as store:
+        store.ingest(records, registry)
+    q1 = Period.parse("2020-Q1")
+    first = load_inputs(q1, data=store_path, registry=registry)
+    second = load_inputs(Period.parse("2020-Q2"), data=store_path, registry=Registry.load(registry_file))
+    # The next report (another period, the same registry read again) reads and sums the counts no more.
+    assert second.dossiers is first.dossiers
+    assert scorecard(second.dossiers, q1).set_index("department").loc["STNMT", "received"] == 1
+    # HS3: STP, received 3/2/2020 and closed on its due day 10/2 → a new fingerprint, counts read again.
+    more = write(tmp_path / "more.csv", HEADER, ["HS3,STP,Công chứng,2020-02-03,2020-02-10,2020-02-10,true"])
+    with Store(store_path) as store:
+        store.ingest(more, registry)
+    third = load_inputs(q1, data=store_path, registry=registry)
+    assert third.dossiers is not first.dossiers
+    card = scorecard(third.dossiers, q1).set_index("department")
+    assert (card.loc["STP", "received"], card.loc["STP", "resolved_on_time"], card.loc[PROVINCE, "received"]) == (1, 1, 2)
+    # Another registry (STP renamed) → its names, read again.
+    renamed = tmp_path / "renamed.yaml"
+    renamed.write_text(REGISTRY_YAML.replace('name: "Sở Tư pháp"', 'name: "Sở Tư pháp tỉnh"'), encoding="utf-8")
+    fourth = load_inputs(q1, data=store_path, registry=Registry.load(renamed))
+    assert fourth.dossiers is not third.dossiers
+    assert scorecard(fourth.dossiers, q1).set_index("department").loc["STP", "name"] == "Sở Tư pháp tỉnh"

@@ -26,7 +26,8 @@ class DossierData:
     """The dossier counts of a province per unit × field, per period, from ``counter`` (which counts a
     list of periods at once). A unit with records is counted from its records; a unit without any from
     its Biểu 06 rows. A unit with neither in a period has **no data** there (docs/data.md §3.4): its counts
-    are unknown (NA), never zeros. Results are kept per period, so a briefing can ask for many views cheaply.
+    are unknown (NA), never zeros. Results are kept per period, so a briefing can ask for many views cheaply;
+    the frames it returns are shared by those views: read them, never modify them in place.
     """
 
     counter: Counter
@@ -34,6 +35,7 @@ class DossierData:
     _cache: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
     _units: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
     _with_data: dict[Period, frozenset[str]] = field(default_factory=dict, repr=False)
+    _scorecards: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_store(cls, store: Store, registry: Registry) -> "DossierData":
@@ -136,12 +138,15 @@ def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Perio
 
 def scorecard(data: DossierData, period: Period) -> pd.DataFrame:
     """Every unit and the province in ``period``: counts, rates, 766 scores, changes against the previous
-    period (``_prev``) and the same period a year earlier (``_year``), and ranks within the unit's group."""
-    keys = ["department"]
-    current = data.units(period)
-    current = add_changes(current, data.units(period.previous()), "prev", keys)
-    current = add_changes(current, data.units(period.year_ago()), "year", keys)
-    return add_ranks(current)
+    period (``_prev``) and the same period a year earlier (``_year``), and ranks within the unit's group.
+    Computed once per period of ``data`` (a shared frame, like :meth:`DossierData.units`)."""
+    if period not in data._scorecards:
+        keys = ["department"]
+        current = data.units(period)
+        current = add_changes(current, data.units(period.previous()), "prev", keys)
+        current = add_changes(current, data.units(period.year_ago()), "year", keys)
+        data._scorecards[period] = add_ranks(current)
+    return data._scorecards[period]
 
 
 def field_table(data: DossierData, period: Period, department: str) -> pd.DataFrame:

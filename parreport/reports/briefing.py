@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 import pandas as pd
 
@@ -15,7 +16,7 @@ from parreport import charts, fmt
 from parreport.errors import ConfigError, NoDataError
 from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
-from parreport.metrics.shared import periods_read
+from parreport.metrics.shared import SharedCounts, periods_read
 from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
 from parreport.periods import Period
@@ -27,6 +28,7 @@ from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note,
 from parreport.reports.kinds import UNIT, HeadlineColumn, ReportKind, latest_quarter, latest_year, register
 from parreport.reports.par import par_headline, par_section
 from parreport.sources import open_store
+from parreport.store import Store
 
 KIND = "briefing"
 TITLE = "Báo cáo tình hình giải quyết thủ tục hành chính"
@@ -209,16 +211,50 @@ class Inputs:
 
 def load_inputs(period: str | Period, data: str | Path | None = None, targets: dict[str, float] | None = None,
                 convention: str = "calendar", registry: str | Path | Registry | None = None) -> Inputs:
-    """Read the data a report needs (see :func:`open_store`), checking period and targets first."""
+    """Read the data a report needs (see :func:`open_store`), checking period and targets first. What does
+    not depend on the report's unit, period or targets is kept for the next report (see :class:`StoreData`)."""
     registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
     period = Period.parse(period, convention)
     targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
     with open_store(data, registry) as store:
-        dossiers = DossierData.from_store(store, registry)
-        dossiers.prefetch(periods_read([period]))
-        return Inputs(registry, period, targets, dossiers,
-                      ParData.from_store(store, registry) if period.kind == "Y" else None,
-                      store.table("scores_766"), store.sample_data)
+        kept = StoreData.of(store, registry)
+        kept.dossiers.counter = SharedCounts(store).get  # this report's open store (an earlier one is closed)
+        kept.dossiers.prefetch(periods_read([period]))
+        if period.kind == "Y" and kept.par is None:
+            kept.par = ParData.from_store(store, registry)
+        return Inputs(registry, period, targets, kept.dossiers, kept.par if period.kind == "Y" else None,
+                      kept.scores_766, kept.sample_data)
+
+
+@dataclass
+class StoreData:
+    """What the reports read from one store under one registry, whatever their unit, period or targets: the
+    dossier counts with the sums and scorecards made of them, the official 766 scores, the PAR Index data and
+    the sample-data flag. The last one read is kept in this process (:meth:`of`), so a warm kernel serving
+    report after report of a batch reads and sums the province's counts once, not once per report. It stays
+    valid while the store's fingerprint (a digest of every file ingested) and the registry are the same:
+    another store, new data ingested or another registry make a new one. Its frames are shared between
+    reports: read them, never modify them in place."""
+
+    key: tuple[str, str]  # the store's path and fingerprint
+    registry: Registry
+    dossiers: DossierData
+    scores_766: pd.DataFrame
+    sample_data: bool
+    par: ParData | None = None  # read on the first report of a year
+
+    _last: ClassVar["StoreData | None"] = None
+
+    @classmethod
+    def of(cls, store: Store, registry: Registry) -> "StoreData":
+        """The kept data of ``store`` under ``registry``, or a new one (then kept instead)."""
+        key = (str(store.path), store.fingerprint())
+        last = cls._last
+        if last is None or last.key != key or last.registry != registry:
+            last = cls(key, registry, DossierData.from_store(store, registry), store.table("scores_766"),
+                       store.sample_data)
+            cls._last = last
+        return last
 
 
 def load_briefing(
