@@ -205,8 +205,13 @@ class Inputs:
     targets: dict[str, float]
     dossiers: DossierData
     par: ParData | None
-    scores_766: pd.DataFrame  # official 766 scores (every period)
     sample_data: bool
+    store_data: StoreData
+
+    def figures_766(self, tolerance: float = s766.DEFAULT_TOLERANCE) -> s766.Figures766:
+        """The 766 figures of the period, every unit (computed once per period and tolerance, see
+        :class:`StoreData`)."""
+        return self.store_data.figures_766(self.period, tolerance)
 
 
 def load_inputs(period: str | Period, data: str | Path | None = None, targets: dict[str, float] | None = None,
@@ -223,14 +228,14 @@ def load_inputs(period: str | Period, data: str | Path | None = None, targets: d
         if period.kind == "Y" and kept.par is None:
             kept.par = ParData.from_store(store, registry)
         return Inputs(registry, period, targets, kept.dossiers, kept.par if period.kind == "Y" else None,
-                      kept.scores_766, kept.sample_data)
+                      kept.sample_data, kept)
 
 
 @dataclass
 class StoreData:
     """What the reports read from one store under one registry, whatever their unit, period or targets: the
-    dossier counts with the sums and scorecards made of them, the official 766 scores, the PAR Index data and
-    the sample-data flag. The last one read is kept in this process (:meth:`of`), so a warm kernel serving
+    dossier counts with the sums and scorecards made of them, the official 766 scores and the 766 figures
+    made of them, the PAR Index data and the sample-data flag. The last one read is kept in this process (:meth:`of`), so a warm kernel serving
     report after report of a batch reads and sums the province's counts once, not once per report. It stays
     valid while the store's fingerprint (a digest of every file ingested) and the registry are the same:
     another store, new data ingested or another registry make a new one. Its frames are shared between
@@ -242,6 +247,7 @@ class StoreData:
     scores_766: pd.DataFrame
     sample_data: bool
     par: ParData | None = None  # read on the first report of a year
+    _figures_766: dict[tuple[Period, float], s766.Figures766] = field(default_factory=dict, repr=False)
 
     _last: ClassVar["StoreData | None"] = None
 
@@ -255,6 +261,13 @@ class StoreData:
                        store.sample_data)
             cls._last = last
         return last
+
+    def figures_766(self, period: Period, tolerance: float) -> s766.Figures766:
+        """The 766 figures of every unit in ``period`` with the cross-check ``tolerance``."""
+        if (period, tolerance) not in self._figures_766:
+            self._figures_766[period, tolerance] = s766.Figures766.from_scores(
+                self.scores_766, scorecard(self.dossiers, period), period, tolerance)
+        return self._figures_766[period, tolerance]
 
 
 def load_briefing(
@@ -288,7 +301,7 @@ def load_briefing(
         sample_data=inputs.sample_data,
         has_dossiers=dossiers.has_data(period, unit.code),
         par=inputs.par,
-        index_766=s766.Figures766.from_scores(inputs.scores_766, frame, period, tolerance_766),
+        index_766=inputs.figures_766(tolerance_766),
     )
 
 

@@ -271,7 +271,7 @@ def load_overview(
         has_previous=any(dossiers.has_data(period.previous(), code) for code in codes),
         has_year_ago=any(dossiers.has_data(period.year_ago(), code) for code in codes),
         par=inputs.par, targets=inputs.targets, sample_data=inputs.sample_data,
-        index_766=s766.Figures766.from_scores(inputs.scores_766, card, period, tolerance_766),
+        index_766=inputs.figures_766(tolerance_766),
     )
 
 

@@ -6,7 +6,7 @@ Labels, maxima and rules come from the catalogue (:mod:`parreport.metrics.catalo
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -43,6 +43,7 @@ class Figures766:
     frame: pd.DataFrame
     scores: pd.DataFrame  # the store's scores_766 table (every period)
     tolerance: float = DEFAULT_TOLERANCE
+    _checks: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_store(cls, store: Store, card: pd.DataFrame, period: Period,
@@ -60,7 +61,10 @@ class Figures766:
         return plain(self.frame.set_index("department").loc[department])
 
     def checks(self) -> pd.DataFrame:
-        return cross_check(self.frame, self.tolerance)
+        """:func:`~parreport.metrics.s766.cross_check` of the figures (computed once; do not modify it)."""
+        if self._checks is None:
+            self._checks = cross_check(self.frame, self.tolerance)
+        return self._checks
 
 
 # --- a unit's section ------------------------------------------------------------------------------------
