@@ -1,5 +1,5 @@
 """Charts: Vietnamese number formatting on axes and labels, empty-data messages, Vietnamese alternative
-texts, deterministic PNG images at print resolution."""
+texts, deterministic RGB PNG images at print resolution."""
 from __future__ import annotations
 
 import pandas as pd
@@ -57,6 +57,9 @@ def test_png_is_deterministic_at_print_resolution_with_a_vietnamese_alt_text():
     first, second = charts.resolved_by_field(FIELDS), charts.resolved_by_field(FIELDS)
     assert first.png == second.png and first.png.startswith(b"\x89PNG")
     assert 6.5 < first.width_in < 7.5                                # about the A4 text width, at 200 dpi
+    # RGB, no alpha channel: bytes 24-25 of the header (IHDR) are bit depth 8 and colour type 2 (truecolour);
+    # an alpha channel (type 6) would make WeasyPrint write a second image into the PDF.
+    assert first.png[24:26] == bytes([8, 2])
     assert first.alt == ("Hồ sơ đã giải quyết theo lĩnh vực (trước hạn, đúng hạn, quá hạn): "
                          "Đất đai 1.212; Môi trường 350.")
     assert 'alt="Hồ sơ đã giải quyết theo lĩnh vực' in first.html()
