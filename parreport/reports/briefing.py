@@ -198,15 +198,26 @@ class Briefing:
 @dataclass
 class Inputs:
     """What a report reads from the data for one period: the registry, the checked period and targets
-    (defaults included), dossier data, and for a year the PAR Index and SIPAS scores."""
+    (defaults included), and the store's data (:class:`StoreData`): dossier data, and for a year the PAR
+    Index and SIPAS scores."""
 
     registry: Registry
     period: Period
     targets: dict[str, float]
-    dossiers: DossierData
-    par: ParData | None
-    sample_data: bool
     store_data: StoreData
+
+    @property
+    def dossiers(self) -> DossierData:
+        return self.store_data.dossiers
+
+    @property
+    def par(self) -> ParData | None:
+        """The PAR Index and SIPAS data for a year, else None."""
+        return self.store_data.par if self.period.kind == "Y" else None
+
+    @property
+    def sample_data(self) -> bool:
+        return self.store_data.sample_data
 
     def figures_766(self, tolerance: float = s766.DEFAULT_TOLERANCE) -> s766.Figures766:
         """The 766 figures of the period, every unit (computed once per period and tolerance, see
@@ -227,19 +238,18 @@ def load_inputs(period: str | Period, data: str | Path | None = None, targets: d
         kept.dossiers.prefetch(periods_read([period]))
         if period.kind == "Y" and kept.par is None:
             kept.par = ParData.from_store(store, registry)
-        return Inputs(registry, period, targets, kept.dossiers, kept.par if period.kind == "Y" else None,
-                      kept.sample_data, kept)
+        return Inputs(registry, period, targets, kept)
 
 
 @dataclass
 class StoreData:
     """What the reports read from one store under one registry, whatever their unit, period or targets: the
     dossier counts with the sums and scorecards made of them, the official 766 scores and the 766 figures
-    made of them, the PAR Index data and the sample-data flag. The last one read is kept in this process (:meth:`of`), so a warm kernel serving
-    report after report of a batch reads and sums the province's counts once, not once per report. It stays
-    valid while the store's fingerprint (a digest of every file ingested) and the registry are the same:
-    another store, new data ingested or another registry make a new one. Its frames are shared between
-    reports: read them, never modify them in place."""
+    made of them, the PAR Index data and the sample-data flag. The last one read is kept in this process
+    (:meth:`of`), so a warm kernel serving report after report of a batch reads and sums the province's
+    counts once, not once per report. It stays valid while the store's fingerprint (a digest of every file
+    ingested) and the registry are the same: another store, new data ingested or another registry make a
+    new one. Its frames are shared between reports: read them, never modify them in place."""
 
     key: tuple[str, str]  # the store's path and fingerprint
     registry: Registry
