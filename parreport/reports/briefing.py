@@ -234,7 +234,6 @@ def load_inputs(period: str | Period, data: str | Path | None = None, targets: d
     targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
     with open_store(data, registry) as store:
         kept = StoreData.of(store, registry)
-        kept.dossiers.counter = SharedCounts(store).get  # this report's open store (an earlier one is closed)
         kept.dossiers.prefetch(periods_read([period]))
         if period.kind == "Y" and kept.par is None:
             kept.par = ParData.from_store(store, registry)
@@ -263,13 +262,15 @@ class StoreData:
 
     @classmethod
     def of(cls, store: Store, registry: Registry) -> "StoreData":
-        """The kept data of ``store`` under ``registry``, or a new one (then kept instead)."""
+        """The kept data of ``store`` under ``registry``, or a new one (then kept instead); either counts
+        what it has not counted yet from ``store`` (the store of an earlier report is closed)."""
         key = (str(store.path), store.fingerprint())
         last = cls._last
         if last is None or last.key != key or last.registry != registry:
             last = cls(key, registry, DossierData.from_store(store, registry), store.table("scores_766"),
                        store.sample_data)
             cls._last = last
+        last.dossiers.counter = SharedCounts(store).get
         return last
 
     def figures_766(self, period: Period, tolerance: float) -> s766.Figures766:
