@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from parreport.batch.executors import Processes, WorkerDied
 
@@ -86,3 +90,49 @@ def test_a_long_map_does_not_block_on_its_start_announcements():
     64 KiB buffer and stall the workers unless they are read as jobs end (it hung before they were)."""
     outcomes = dict(Processes(2).map(square_or_die, list(range(6000)), set()))
     assert len(outcomes) == 6000 and outcomes[5999] == 5999 * 5999
+
+
+def loaded(names: list[str]) -> list[str]:
+    """Which of ``names`` the worker process running this job had already imported."""
+    return [name for name in names if name in sys.modules]
+
+
+def write_pdf_here(folder: str) -> str:
+    from parreport.render.pdf import html_to_pdf
+    return str(html_to_pdf("<p>Xin chào</p>", Path(folder) / f"{os.getpid()}.pdf"))
+
+
+def in_fresh_python(code: str, tmp: Path) -> str:
+    """Run ``code`` in a new interpreter (the forkserver is one per process) with ``tmp`` as its temporary
+    folder; its standard output."""
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from a forkserver on Linux")
+def test_workers_start_with_the_preloaded_modules_loaded(tmp_path):
+    """The forkserver imported them once; a worker finds them loaded before its job imports anything."""
+    names = ["parreport.batch.runner", "parreport.render.pdf", "weasyprint", "parreport.render.docx"]
+    found = in_fresh_python(
+        "from parreport.batch.executors import Processes\n"
+        "from tests.test_executors import loaded\n"
+        f"print(dict(Processes(2, ('parreport.batch.preload', 'parreport.render.pdf')).map(loaded, [{names!r}])))",
+        tmp_path)
+    assert found.strip() == str({0: names[:3]})  # not docx: nothing asked for it
+
+
+def test_processes_that_made_pdfs_leave_no_font_folder(tmp_path):
+    """WeasyPrint copies the fonts of each font configuration into a temporary folder (2,7 MB); the batch's
+    worker processes, and a process rendering by itself, remove theirs when they exit."""
+    tmp, out = tmp_path / "tmp", tmp_path / "out"
+    tmp.mkdir(), out.mkdir()
+    written = in_fresh_python(
+        "from parreport.batch.executors import Processes\n"
+        "from tests.test_executors import write_pdf_here\n"
+        f"print(write_pdf_here({str(out)!r}))\n"
+        f"print(*dict(Processes(2, ('parreport.render.pdf',)).map(write_pdf_here, [{str(out)!r}] * 4)).values())",
+        tmp)
+    assert len(written.split()) == 5 and len(list(out.glob("*.pdf"))) >= 2  # this process and 1–2 workers
+    assert list(tmp.iterdir()) == []

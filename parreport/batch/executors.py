@@ -5,10 +5,14 @@ ends, in the order they end: ``outcome`` is the call's return value, or the exce
 crashed worker process, a Dask worker that died…), so the caller can turn one lost job into one failed
 report and keep the others. ``cleanup()``, if given, runs after the last call in every process that made
 calls and lives on (this one for ``serial``, each worker for ``dask``); ``processes`` workers exit instead.
+``start()`` gets the workers ready ahead of ``map`` (it may be called early, and again); only local
+processes have anything to start.
 
 * ``serial``: one after the other, in this process.
-* ``processes``: ``workers`` fresh Python processes on this machine; a job whose worker process dies is
-  run again alone, and lost only if it kills its worker again.
+* ``processes``: ``workers`` Python processes on this machine; a job whose worker process dies is run again
+  alone, and lost only if it kills its worker again. On Linux the workers are forked from a forkserver (a
+  fresh single-threaded process) that has imported the ``preload`` modules once, so each worker starts with
+  them loaded; elsewhere they are spawned and import what they need themselves.
 * ``dask``: a Dask distributed cluster (``pip install 'parreport[dask]'``), reached at a scheduler address
   such as ``tcp://10.0.0.5:8786``. Each worker needs parreport installed and must see the store and the
   output folder at the same absolute paths (a shared filesystem). Start workers with ``--nthreads 1``:
@@ -17,10 +21,12 @@ calls and lives on (this one for ``serial``, each worker for ``dask``); ``proces
 from __future__ import annotations
 
 import multiprocessing
+import sys
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing import forkserver
 
 from parreport.errors import ConfigError, ParreportError
 from parreport.process import prepare
@@ -32,6 +38,9 @@ Results = Iterator[tuple[int, Outcome]]
 @dataclass(frozen=True)
 class Serial:
     """Every call in this process, in order."""
+
+    def start(self) -> None:
+        """Nothing to start: the calls run here."""
 
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         try:
@@ -52,9 +61,19 @@ class Processes:
     that was running when it died runs again alone, so only a job that kills its worker again is lost."""
 
     workers: int = 2
+    preload: tuple[str, ...] = ()  # modules every worker needs, imported once by the forkserver (Linux)
+
+    def start(self) -> None:
+        """On Linux, start the forkserver the workers are forked from, if it is not running: it imports
+        ``preload`` in the background while this process goes on (a batch plans meanwhile)."""
+        if _CONTEXT.get_start_method() == "forkserver":
+            _CONTEXT.set_forkserver_preload(["__main__", *self.preload])  # no effect once it runs
+            forkserver.ensure_running()
 
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         pending = list(range(len(items)))
+        if pending:
+            self.start()
         while pending:
             running, waiting = yield from _pool(function, items, args, pending, self.workers)
             if (running, waiting) == ([], pending):  # no job could even start: the workers cannot
@@ -68,6 +87,8 @@ class Processes:
             pending = waiting
 
 
+# Never a plain fork of this process: one that already holds DuckDB or ZeroMQ threads can deadlock the child.
+_CONTEXT = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
 NEVER_STARTED = "the worker processes exit before running any report"
 DIED_TWICE = "its process died twice on this report (a crash in native code, or out of memory)"
 
@@ -78,17 +99,15 @@ class WorkerDied(ParreportError):
 
 def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
           workers: int) -> Generator[tuple[int, Outcome], None, tuple[list[int], list[int]]]:
-    """Run ``numbers`` in a pool of fresh ``spawn`` processes (forking a process that already holds DuckDB or
-    ZeroMQ threads can deadlock the child), yielding each outcome; returns, if a worker process died, the
-    jobs it left unfinished: those that had started and those that had not."""
-    context = multiprocessing.get_context("spawn")
-    started = context.SimpleQueue()  # emptied as jobs end: a pipe, whose buffer a long batch would fill
+    """Run ``numbers`` in a pool of worker processes, yielding each outcome; returns, if a worker process
+    died, the jobs it left unfinished: those that had started and those that had not."""
+    started = _CONTEXT.SimpleQueue()  # emptied as jobs end: a pipe, whose buffer a long batch would fill
     began, unfinished = set(), []
 
     def note_starts() -> None:
         while not started.empty():
             began.add(started.get())
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_CONTEXT, initializer=_start_worker,
                              initargs=(started,)) as pool:
         futures = {}
         for position, number in enumerate(numbers):
@@ -128,6 +147,9 @@ class Dask:
 
     address: str
 
+    def start(self) -> None:
+        """Nothing to start: whoever runs the cluster starts its workers."""
+
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         try:
             from distributed import Client, as_completed as completed
@@ -158,9 +180,10 @@ def _outcome(future) -> Outcome:
 EXECUTORS: dict[str, Callable[..., object]] = {"serial": Serial, "processes": Processes, "dask": Dask}
 
 
-def get_executor(workers: int = 1, scheduler: str | None = None) -> Serial | Processes | Dask:
+def get_executor(workers: int = 1, scheduler: str | None = None,
+                 preload: tuple[str, ...] = ()) -> Serial | Processes | Dask:
     """The executor for these options: ``dask`` when a scheduler address is given, else ``processes``
-    for more than one worker, else ``serial``."""
+    (whose workers start with ``preload`` imported) for more than one worker, else ``serial``."""
     if scheduler:
         return EXECUTORS["dask"](scheduler)
-    return EXECUTORS["processes"](workers) if workers > 1 else EXECUTORS["serial"]()
+    return EXECUTORS["processes"](workers, preload) if workers > 1 else EXECUTORS["serial"]()

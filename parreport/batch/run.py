@@ -4,11 +4,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
+from parreport.batch.executors import get_executor
 from parreport.batch.outdir import output_lock, recover
 from parreport.batch.plan import plan
 from parreport.batch.publish import MANIFEST, write_index, write_manifest
 from parreport.batch.reuse import job_keys, previous_reports, reusable
-from parreport.batch.runner import OK, JobResult, run_jobs
+from parreport.batch.runner import OK, JobResult, run_jobs, worker_preload
 from parreport.batch.spec import BatchSpec
 from parreport.errors import ConfigError
 from parreport.metrics.shared import precompute_counts
@@ -32,8 +33,12 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
     demo = None if given else str(demo_store(registry_path))  # refuses a registry other than the demo one
     with output_lock(out):
         recover(out)
-        source = _stage(given, out, registry) if given else demo
         scheduler = scheduler or spec.scheduler
+        executor = get_executor(workers, scheduler, preload=worker_preload(spec.formats))
+        previous = {} if force else previous_reports(out, MANIFEST)
+        if not previous:  # every report will be made: the workers get ready while the batch plans
+            executor.start()
+        source = _stage(given, out, registry) if given else demo
         if scheduler and not Path(source).is_absolute():
             raise ConfigError(f"the store {source} is not an absolute path: the workers of the Dask scheduler "
                               f"{scheduler} must read the store and write {out} through a shared filesystem, "
@@ -44,7 +49,6 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
             precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
             data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
             keys = job_keys(jobs, store, registry, spec.formats)
-        previous = {} if force else previous_reports(out, MANIFEST)
         kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
         todo = [job for job in jobs if kept[job.name] is None]
         spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
@@ -55,9 +59,8 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
         def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
             result.key = keys[result.name] if result.status == OK else None
             record([result])
-        built = {result.name: result for result in run_jobs(todo, spec.formats, workers=workers, progress=progress,
-                                                            timeout=spec.timeout, on_result=finished,
-                                                            scheduler=scheduler)}
+        built = {result.name: result for result in run_jobs(todo, spec.formats, executor, progress=progress,
+                                                            timeout=spec.timeout, on_result=finished)}
         results = [kept[job.name] or built[job.name] for job in jobs]
         record([result for result in results if result.reused])
         recover(out)  # scratch files of a worker process that died mid-report

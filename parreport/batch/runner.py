@@ -26,7 +26,7 @@ import nbformat
 import papermill
 from tqdm import tqdm
 
-from parreport.batch.executors import get_executor
+from parreport.batch.executors import Dask, Processes, Serial
 from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
@@ -120,15 +120,21 @@ def _record_failure(job: Job, result: JobResult, exc: Exception, executed: Path)
         result.outputs["failed_notebook"] = str(failed)
 
 
-def run_jobs(jobs: list[Job], formats: list[str], workers: int = 1, progress: bool = True,
-             timeout: float = DEFAULT_TIMEOUT, on_result: Callable[[JobResult], None] | None = None,
-             scheduler: str | None = None) -> list[JobResult]:
-    """Run every job, ``workers`` at a time (or on the Dask cluster at ``scheduler``, see
-    :mod:`parreport.batch.executors`), with a progress bar; ``on_result`` sees each result as soon as its
-    job ends (so an interrupted batch has recorded the reports it finished). Results in job order."""
+def worker_preload(formats: list[str]) -> tuple[str, ...]:
+    """The modules a local worker process needs before its first job: this runner and the renderers of
+    ``formats`` (see :mod:`parreport.batch.preload`)."""
+    return ("parreport.batch.preload", *(get_format(name).module for name in formats))
+
+
+def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes | Dask, progress: bool = True,
+             timeout: float = DEFAULT_TIMEOUT,
+             on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    """Run every job on ``executor`` (see :mod:`parreport.batch.executors`), with a progress bar;
+    ``on_result`` sees each result as soon as its job ends (so an interrupted batch has recorded the reports
+    it finished). Results in job order."""
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
-    outcomes = get_executor(workers, scheduler).map(run_job, jobs, formats, timeout, cleanup=shutdown_kernels)
+    outcomes = executor.map(run_job, jobs, formats, timeout, cleanup=shutdown_kernels)
     for number, outcome in outcomes:
         job = jobs[number]
         result = outcome if isinstance(outcome, JobResult) else _lost(job, outcome)

@@ -93,7 +93,7 @@ class WarmKernels:
     def __init__(self) -> None:
         self._idle: list[WarmKernel] = []
         self._lock = threading.Lock()
-        util.Finalize(self, self.shutdown, exitpriority=10)  # also at the exit of a worker process
+        self._finalized_in: int | None = None  # the process whose exit shuts the kernels down
 
     def acquire(self, kernel_name: str, cwd: str) -> WarmKernel:
         """An idle kernel (or a new one), reset to a clean state with ``cwd`` as working directory."""
@@ -106,6 +106,9 @@ class WarmKernels:
                 return _reset(kernel, cwd)
             except KernelError:
                 pass  # it died while idle, or cannot be reset: a new one serves instead
+        if self._finalized_in != os.getpid():  # not inherited: a forked process starts without finalizers
+            util.Finalize(self, self.shutdown, exitpriority=10)  # also at the exit of a worker process
+            self._finalized_in = os.getpid()
         return _reset(WarmKernel(kernel_name), cwd)
 
     def release(self, kernel: WarmKernel, reusable: bool) -> None:

@@ -63,10 +63,14 @@ class OutputFormat:
         """Write ``target`` from ``source``."""
         self.load()(source, target)
 
+    @property
+    def module(self) -> str:
+        """The renderer's module: ``parreport.render.pdf``."""
+        return self.renderer.split(":")[0]
+
     def load(self) -> Callable[[RenderSource, Path], None]:
         """The renderer function (its module is imported the first time)."""
-        module, function = self.renderer.split(":")
-        return getattr(importlib.import_module(module), function)
+        return getattr(importlib.import_module(self.module), self.renderer.split(":")[1])
 
 
 FORMATS: dict[str, OutputFormat] = {}
