@@ -15,13 +15,16 @@ One run on the demo's latest quarter, every unit's briefing plus the province ov
     each in a fresh process; the difference divided by the extra reports is the CPU of one briefing in
     the batch process (papermill, rendering) and in its kernel (figures, charts).
 
-Prints b/c, a/b, d as % of b, peak RSS of this process and of its largest child, and the machine.
-Run it alone: the timings are wall-clock on a shared machine.
+Prints b/c, a/b, d as % of b, the peak RSS of (b)'s whole process tree (this process, the workers'
+forkserver, the workers and their kernels; sampled every 0,2 s, shared pages counted in each process), and
+the machine. Run it alone: the timings are wall-clock on a shared machine.
 """
 from __future__ import annotations
 
 # ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in, as in the parreport command:
-# the worker processes of (b) import this script again, and would otherwise pay 1,7 s each; see process.py)
+# the workers' forkserver imports this script again, and would otherwise pay 1,7 s; see process.py). What
+# only (c) needs (the report kinds, with Matplotlib) is imported there, so that the forkserver loads no more
+# than it does for the parreport command.
 from parreport.process import prepare
 
 prepare()
@@ -29,11 +32,11 @@ prepare()
 import argparse
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -43,12 +46,12 @@ from parreport.batch import OK, BatchSpec, run_batch
 from parreport.metrics.definitions import PROVINCE
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.render import RenderSource, get_format
-from parreport.reports.briefing import load_briefing
 from parreport.reports.kinds import latest_quarter
-from parreport.reports.overview import load_overview
 from parreport.sources import demo_store, open_store
 from parreport.registry import Registry
 from parreport.paths import DEFAULT_REGISTRY
+
+from bench_memory import tree_rss_mb
 
 FORMATS = ["html", "pdf"]
 BIN = Path(sys.executable).parent  # papermill, jupyter and weasyprint of this environment
@@ -60,10 +63,21 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}, Python {platform.python_version()}"
 
 
-def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list]:
+def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list, float]:
+    """Wall seconds, results and the peak RSS (MB) of this process's tree during the batch."""
+    peak, done = [0.0], threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.2):
+            peak[0] = max(peak[0], tree_rss_mb(os.getpid()))
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     started = time.perf_counter()
     results = run_batch(spec, out, data=str(store), workers=workers, progress=False, force=force)
-    return time.perf_counter() - started, results
+    seconds = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return seconds, results, peak[0]
 
 
 def cli_chain(unit: str, period: str, folder: Path) -> None:
@@ -80,6 +94,9 @@ def cli_chain(unit: str, period: str, folder: Path) -> None:
 def floor(unit: str, period: str, store: Path, folder: Path) -> None:
     """The same Document, displayed into an in-memory notebook as the real one displays it (cover and
     document data, then one output per section), rendered by the same formats. Nothing is executed."""
+    from parreport.reports.briefing import load_briefing
+    from parreport.reports.overview import load_overview
+
     report = (load_overview(period, data=str(store)) if unit == PROVINCE
               else load_briefing(unit, period, data=str(store))).document()
     cells = [nbformat.v4.new_code_cell(outputs=[nbformat.v4.new_output("display_data",
@@ -106,10 +123,6 @@ def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) 
     return own, kernels
 
 
-def peak_mb(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # kB on Linux
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=3, help="briefings timed through the command-line chain")
@@ -126,13 +139,13 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="parreport-bench-"))
     try:
         out = root / "reports"
-        b, results = timed_batch(spec, out, store, args.workers, force=True)
+        b, results, peak = timed_batch(spec, out, store, args.workers, force=True)
         reports = [r.department for r in results if r.status == OK]
         count = len(results)
         print(f"demo latest quarter {period}: {count} reports ({len(reports)} ok), formats {'+'.join(FORMATS)}")
         print(f"(b) parreport run, {args.workers} workers:     {b:7.1f} s total, {b / count:5.2f} s per report")
 
-        d, again = timed_batch(spec, out, store, args.workers, force=False)
+        d, again, _ = timed_batch(spec, out, store, args.workers, force=False)
         print(f"(d) no-change re-run:                {d:7.1f} s total "
               f"({sum(r.reused for r in again)}/{len(again)} reused) = {100 * d / b:.1f} % of (b)")
 
@@ -164,8 +177,8 @@ def main() -> None:
         print(f"(e) CPU of one briefing in a batch:  {own + kernel:5.2f} s = {kernel:.2f} s in its kernel "
               f"+ {own:.2f} s in the batch process; a batch's start (1 briefing): {sum(one) - own - kernel:.1f} s")
         print(f"b/c = {b / c:.2f}   a/b = {a / b:.1f}   no-change re-run = {100 * d / b:.1f} % of b")
-        print(f"peak RSS: this process {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
-              f"largest child (workers, kernels, CLI tools) {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
+        print(f"peak RSS of (b)'s process tree: {peak:.0f} MB (this process, the forkserver, the workers and "
+              f"their kernels, shared pages counted in each)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -1,4 +1,8 @@
-"""The parreport command: a thin layer over ingest, demo data and the batch runner."""
+"""The parreport command: a thin layer over ingest, demo data and the batch runner.
+
+What only one command needs (the demo generator, the 766 cross-check and the charts they bring) is
+imported by that command: the processes that import this module to run a batch (the command itself, and
+the forkserver of its workers) do not load them."""
 # ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in)
 from __future__ import annotations
 
@@ -11,10 +15,9 @@ from pathlib import Path
 from parreport.process import prepare
 
 prepare()  # before the imports below bring nbformat in
-from parreport import batch, demo
+from parreport import batch
 from parreport.batch.kernels import LocalKernelManager
 from parreport.metrics import s766
-from parreport.reports.s766 import disagreements, disagreements_table
 from parreport.errors import ParreportError
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
@@ -116,6 +119,8 @@ def _ingest(args: argparse.Namespace) -> int:
 
 
 def _demo_data(args: argparse.Namespace) -> int:
+    from parreport import demo
+
     registry = Registry.load(args.registry)
     files = demo.write_demo_data(args.out, registry, seed=args.seed)
     for path in files:
@@ -156,6 +161,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _check_766(args: argparse.Namespace) -> int:
+    from parreport.reports.s766 import disagreements, disagreements_table
+
     registry = Registry.load(args.registry)
     found = disagreements(args.period, args.data, registry, args.tolerance)
     if found.empty:
