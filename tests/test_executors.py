@@ -136,3 +136,16 @@ def test_processes_that_made_pdfs_leave_no_font_folder(tmp_path):
         tmp)
     assert len(written.split()) == 5 and len(list(out.glob("*.pdf"))) >= 2  # this process and 1–2 workers
     assert list(tmp.iterdir()) == []
+
+
+def environment_variable(name: str) -> str | None:
+    return os.environ.get(name)
+
+
+def test_workers_see_the_environment_of_when_the_map_starts(monkeypatch):
+    """A forkserver keeps the environment it started with; workers forked from it still get today's (a
+    session may set PARREPORT_CACHE, say, between two batches)."""
+    monkeypatch.setenv("PARREPORT_TEST_VALUE", "first")
+    assert dict(Processes(2).map(environment_variable, ["PARREPORT_TEST_VALUE"])) == {0: "first"}
+    monkeypatch.setenv("PARREPORT_TEST_VALUE", "second")
+    assert dict(Processes(2).map(environment_variable, ["PARREPORT_TEST_VALUE"])) == {0: "second"}

@@ -21,6 +21,7 @@ processes have anything to start.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -108,7 +109,7 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
         while not started.empty():
             began.add(started.get())
     with ProcessPoolExecutor(max_workers=workers, mp_context=_CONTEXT, initializer=_start_worker,
-                             initargs=(started,)) as pool:
+                             initargs=(started, dict(os.environ))) as pool:
         futures = {}
         for position, number in enumerate(numbers):
             try:
@@ -130,9 +131,13 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
 _STARTED = None  # in a worker process: where it announces each job it starts
 
 
-def _start_worker(started) -> None:
+def _start_worker(started, environment: dict[str, str]) -> None:
+    """Set a new worker process up: it announces its jobs through ``started``, and its environment is this
+    pool's creator's now (a forkserver passes on its own, from when it started)."""
     global _STARTED
     prepare()
+    os.environ.clear()
+    os.environ.update(environment)
     _STARTED = started
 
 
