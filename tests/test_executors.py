@@ -104,8 +104,8 @@ def write_pdf_here(folder: str) -> str:
 
 def in_fresh_python(code: str, tmp: Path) -> str:
     """Run ``code`` in a new interpreter (the forkserver is one per process) with ``tmp`` as its temporary
-    folder; its standard output."""
-    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": str(Path(__file__).parent.parent)}
+    folder and on its module path; its standard output."""
+    env = {**os.environ, "TMPDIR": str(tmp), "PYTHONPATH": f"{Path(__file__).parent.parent}{os.pathsep}{tmp}"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return done.stdout
@@ -118,7 +118,7 @@ def test_workers_start_with_the_preloaded_modules_loaded(tmp_path):
     found = in_fresh_python(
         "from parreport.batch.executors import Processes\n"
         "from tests.test_executors import loaded\n"
-        f"print(dict(Processes(2, ('parreport.batch.preload', 'parreport.render.pdf')).map(loaded, [{names!r}])))",
+        f"print(dict(Processes(2, ('parreport.batch.runner', 'parreport.render.pdf')).map(loaded, [{names!r}])))",
         tmp_path)
     assert found.strip() == str({0: names[:3]})  # not docx: nothing asked for it
 
@@ -149,3 +149,23 @@ def test_workers_see_the_environment_of_when_the_map_starts(monkeypatch):
     assert dict(Processes(2).map(environment_variable, ["PARREPORT_TEST_VALUE"])) == {0: "first"}
     monkeypatch.setenv("PARREPORT_TEST_VALUE", "second")
     assert dict(Processes(2).map(environment_variable, ["PARREPORT_TEST_VALUE"])) == {0: "second"}
+
+
+def import_or_error(name: str) -> str:
+    try:
+        __import__(name)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return "imported"
+
+
+def test_a_preloaded_module_that_fails_to_load_fails_only_the_jobs_that_import_it(tmp_path):
+    """WeasyPrint without Pango raises OSError on import: the forkserver leaves the module out and goes on
+    forking workers; the job that needs it meets the error itself (before, the whole map stopped)."""
+    (tmp_path / "broken_renderer.py").write_text('raise OSError("cannot load library pango")\n')
+    found = in_fresh_python(
+        "from parreport.batch.executors import Processes\n"
+        "from tests.test_executors import import_or_error\n"
+        "print(sorted(Processes(2, ('broken_renderer', 'json')).map(import_or_error, ['broken_renderer', 'json'])))",
+        tmp_path)
+    assert found.strip() == str([(0, "OSError: cannot load library pango"), (1, "imported")])

@@ -66,10 +66,15 @@ class Processes:
 
     def start(self) -> None:
         """On Linux, start the forkserver the workers are forked from, if it is not running: it imports
-        ``preload`` in the background while this process goes on (a batch plans meanwhile)."""
+        ``preload`` (through :mod:`parreport.batch.preload`) in the background while this process goes on
+        (a batch plans meanwhile)."""
         if _CONTEXT.get_start_method() == "forkserver":
-            _CONTEXT.set_forkserver_preload(["__main__", *self.preload])  # no effect once it runs
-            forkserver.ensure_running()
+            _CONTEXT.set_forkserver_preload(["__main__", "parreport.batch.preload"])  # no effect once it runs
+            os.environ[PRELOAD_VARIABLE] = ",".join(self.preload)  # the forkserver's environment, only
+            try:
+                forkserver.ensure_running()
+            finally:
+                del os.environ[PRELOAD_VARIABLE]
 
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         pending = list(range(len(items)))
@@ -88,6 +93,7 @@ class Processes:
             pending = waiting
 
 
+PRELOAD_VARIABLE = "PARREPORT_WORKER_PRELOAD"  # the modules the forkserver imports (parreport.batch.preload)
 # Never a plain fork of this process: one that already holds DuckDB or ZeroMQ threads can deadlock the child.
 _CONTEXT = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
 NEVER_STARTED = "the worker processes exit before running any report"

@@ -1,12 +1,24 @@
-"""The common start of a batch's local worker processes.
+"""What the forkserver of a batch's local workers loads before it forks them (see
+:class:`parreport.batch.executors.Processes`), once, while the batch plans.
 
-On Linux the workers are forked from a forkserver (see :mod:`parreport.batch.executors`), which imports this
-module and then the renderer modules of the batch's formats (each pays its first file's one-time costs when
-imported), once, while the batch plans. Every worker then starts with the runner and the renderers loaded,
-instead of importing them itself (about 2,5 s of CPU each) and paying for a first HTML and PDF (about 1 s).
+The process is set up as parreport's own (:func:`parreport.process.prepare`), then each module named in
+the :data:`~parreport.batch.executors.PRELOAD_VARIABLE` environment variable is imported: the batch runner
+and the renderers of the batch's formats, whose import pays their first file's one-time costs. Every
+worker then starts with all of it instead of importing it itself (about 2,5 s of CPU) and paying for a
+first HTML and PDF (about 1 s). A module that fails to load is left out: the jobs that need it meet the
+same error and report it, one by one, as they would without a forkserver.
 """
+import importlib
+import os
+
 from parreport.process import prepare
 
 prepare()  # before the runner brings nbformat in
 
-import parreport.batch.runner  # noqa: E402,F401  (imported to be inherited by the workers)
+from parreport.batch.executors import PRELOAD_VARIABLE  # noqa: E402
+
+for _name in filter(None, os.environ.get(PRELOAD_VARIABLE, "").split(",")):
+    try:
+        importlib.import_module(_name)
+    except Exception:  # noqa: BLE001, S110  (left out: see the module docstring)
+        pass

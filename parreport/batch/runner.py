@@ -123,7 +123,7 @@ def _record_failure(job: Job, result: JobResult, exc: Exception, executed: Path)
 def worker_preload(formats: list[str]) -> tuple[str, ...]:
     """The modules a local worker process needs before its first job: this runner and the renderers of
     ``formats`` (see :mod:`parreport.batch.preload`)."""
-    return ("parreport.batch.preload", *(get_format(name).module for name in formats))
+    return (__name__, *(get_format(name).module for name in formats))
 
 
 def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes | Dask, progress: bool = True,
