@@ -41,6 +41,8 @@ def _interrupted(*_signal: object) -> None:
     """Ctrl-C: stop this run's kernels and leave at once with exit code 130."""
     print("parreport: interrupted; finished reports are kept, run again to produce the rest", file=sys.stderr)
     LocalKernelManager.kill_all()
+    if "parreport.render.pdf" in sys.modules:  # a serial run makes its PDFs in this process
+        sys.modules["parreport.render.pdf"].remove_font_files()
     sys.stdout.flush()
     sys.stderr.flush()
     # Leave without interpreter teardown: the sockets and threads of an interrupted kernel client can crash

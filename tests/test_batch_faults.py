@@ -130,8 +130,9 @@ def finished_reports(out: Path) -> list[dict]:
 
 @pytest.mark.parametrize("how", ["SIGKILL to the batch", "Ctrl-C (SIGINT to its process group)"])
 def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, inputs, marked, how):
-    out = tmp_path / "out"
-    batch = run_cli(inputs, out, start_new_session=True)
+    out, tmp = tmp_path / "out", tmp_path / "tmp"
+    tmp.mkdir()
+    batch = run_cli(inputs, out, start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)})
     deadline = time.monotonic() + 180
     while not finished_reports(out) and batch.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -149,6 +150,7 @@ def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, i
     _, stderr = batch.communicate(timeout=60)
     if how.startswith("Ctrl-C"):
         assert batch.returncode == 130 and "interrupted; finished reports are kept" in stderr
+        assert list(tmp.glob("weasyprint-*")) == []               # its copy of the fonts went with it
     assert wait_until_gone(marked) == []                         # kernels and workers are gone too
     for report in finished_reports(out):                         # what was recorded finished is intact
         for href in report["outputs"].values():

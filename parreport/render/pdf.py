@@ -50,6 +50,13 @@ def _fonts() -> tuple[FontConfiguration, CSS]:
     return config, CSS(string=font_face_css(), font_config=config)
 
 
+def remove_font_files() -> None:
+    """Remove this process's temporary copy of the report fonts now: a process that leaves with ``os._exit``
+    (an interrupted ``parreport run``) runs no exit finalizer."""
+    if _fonts.cache_info().currsize:
+        _fonts()[0].__del__()
+
+
 def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = None) -> Path:
     """Write ``html`` as a PDF at ``pdf_path`` (atomically: a failure leaves any previous file intact)."""
     pdf_path = Path(pdf_path)
