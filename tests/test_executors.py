@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,26 @@ def test_a_preloaded_module_that_fails_to_load_fails_only_the_jobs_that_import_i
         "print(sorted(Processes(2, ('broken_renderer', 'json')).map(import_or_error, ['broken_renderer', 'json'])))",
         tmp_path)
     assert found.strip() == str([(0, "OSError: cannot load library pango"), (1, "imported")])
+
+
+def pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_workers_leave_when_the_process_that_started_them_is_gone(tmp_path):
+    """``parreport run`` leaves on Ctrl-C with os._exit, and a batch can be killed: its workers must not wait
+    on the job queue (or finish a long job) for nobody, keeping their kernels (before, they stayed forever)."""
+    pids = in_fresh_python(
+        "import os\n"
+        "from parreport.batch.executors import Processes\n"
+        "from tests.test_executors import pid_after\n"
+        "outcomes = Processes(2).map(pid_after, [0.0, 0.0, 120.0])\n"
+        "print(next(outcomes)[1], next(outcomes)[1], flush=True)\n"
+        "os._exit(0)",
+        tmp_path)
+    workers = {int(pid) for pid in pids.split()}
+    deadline = time.monotonic() + 20
+    while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []

@@ -23,11 +23,12 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from multiprocessing import forkserver
+from multiprocessing import connection, forkserver
 
 from parreport.errors import ConfigError, ParreportError
 from parreport.process import prepare
@@ -145,6 +146,22 @@ def _start_worker(started, environment: dict[str, str]) -> None:
     os.environ.clear()
     os.environ.update(environment)
     _STARTED = started
+    _leave_with_parent()
+
+
+def _leave_with_parent() -> None:
+    """Exit as soon as the process that started this worker is gone (killed, or interrupted: ``parreport
+    run`` leaves on Ctrl-C with ``os._exit``). Otherwise a worker waits on the job queue forever, and its
+    kernel with it; a kernel whose worker has exited shuts itself down."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), daemon=True,
+                         name="parreport-leave-with-parent").start()
+
+
+def _exit_when_ready(sentinel: int) -> None:
+    connection.wait([sentinel])
+    os._exit(1)
 
 
 def _announced(number: int, function: Callable, item: object, *args: object) -> object:
