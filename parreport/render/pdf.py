@@ -39,15 +39,21 @@ def font_face_css() -> str:
     )
 
 
+def _new_fonts() -> tuple[FontConfiguration, CSS]:
+    """A font configuration with :data:`FONT_FAMILY` bound, and the stylesheet that binds it."""
+    config = FontConfiguration()
+    return config, CSS(string=font_face_css(), font_config=config)
+
+
 @lru_cache(maxsize=1)
 def _fonts() -> tuple[FontConfiguration, CSS]:
-    config = FontConfiguration()
+    config, fonts = _new_fonts()
     # WeasyPrint copies the font files into a temporary folder that the configuration's __del__ removes; a
     # configuration sits in a reference cycle, and a cached one is never deleted: the folder is removed
     # when the process exits (multiprocessing's exit finalizers also run in worker processes, which skip
     # atexit), so no process leaves 2,7 MB of fonts behind.
     util.Finalize(config, config.__del__, exitpriority=0)
-    return config, CSS(string=font_face_css(), font_config=config)
+    return config, fonts
 
 
 def remove_font_files() -> None:
@@ -86,11 +92,11 @@ def _warm_up() -> None:
     for loading WeasyPrint's C declarations, fontconfig and the image code (0,5–1 s). Its font configuration
     is its own and dropped at once: a worker forked after this (:mod:`parreport.batch.preload`) shares no
     temporary font folder with the process it was forked from."""
-    config = FontConfiguration()
+    config, fonts = _new_fonts()
     try:
         HTML(string=f'<p style="font-family: \'{FONT_FAMILY}\'">Xin chào '
                     f'<img src="data:image/png;base64,{WHITE_PIXEL_PNG}"></p>').write_pdf(
-            stylesheets=[CSS(string=font_face_css(), font_config=config)], font_config=config)
+            stylesheets=[fonts], font_config=config)
     finally:
         config.__del__()  # its font folder, now (see _fonts)
 
