@@ -6,6 +6,7 @@ A missing value (no dossier to divide by) is written as :data:`MISSING`.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from datetime import date, datetime
 from numbers import Real
 
@@ -21,6 +22,7 @@ def _is_missing(value: object) -> bool:
     return value is None or bool(pd.isna(value))
 
 
+@lru_cache(maxsize=8192, typed=True)  # a report writes the same values many times (chart ticks, tables)
 def _decimal(value: float, digits: int) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return format_decimal(value, format=pattern, locale=LOCALE)

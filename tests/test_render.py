@@ -1,10 +1,14 @@
 """Render: our nbconvert template (no code, no prompts, no stderr) and WeasyPrint's A4 PDF, read back."""
 from __future__ import annotations
 
+import base64
+import io
+
 import nbformat
 import pytest
 import weasyprint
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from PIL import Image
 from pypdf import PdfReader
 
 from parreport.render.html import notebook_to_html
@@ -53,6 +57,24 @@ def test_pdf_is_a4_with_vietnamese_text_running_header_and_page_numbers(tmp_path
     fonts = {str(font["/BaseFont"]) for page in reader.pages
              for font in page["/Resources"]["/Font"].values()}
     assert fonts and all("Parreport-Sans" in name for name in fonts)   # the bundled font, never a system one
+
+
+def _png_data_url(colour: tuple[int, int, int], size: tuple[int, int]) -> str:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def test_pdf_keeps_every_embedded_image_pixel_for_pixel_and_a_repeated_one_once(tmp_path):
+    # WeasyPrint gets base64 images by short URLs (parreport.render.pdf.EmbeddedImages), not inline: the
+    # PDF must still show each one as it was, and the same image twice must be one object.
+    red, blue = _png_data_url((200, 30, 30), (3, 2)), _png_data_url((20, 60, 220), (2, 2))
+    html = f'<p>Biểu đồ <img src="{red}"> <img src="{blue}"> <img src="{red}"></p>'
+    page = PdfReader(html_to_pdf(html, tmp_path / "images.pdf")).pages[0]
+    drawn = sorted((image.image.size, image.image.convert("RGB").getpixel((0, 0))) for image in page.images)
+    assert drawn == [((2, 2), (20, 60, 220)), ((3, 2), (200, 30, 30))]
+    assert page.extract_text().count("Biểu đồ") == 1
+    assert page.get_contents().get_data().count(b" Do") == 3            # three images drawn, from two objects
 
 
 def test_failed_pdf_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
