@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
-WORKERS ?= 2
+WORKERS ?=  # empty: parreport's default, one worker per core (fewer if memory is short)
 
 .PHONY: demo test install clean
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/parreport run params/quarterly.yaml --out reports --workers $(WORKERS)
+	$(BIN)/parreport run params/quarterly.yaml --out reports $(if $(WORKERS),--workers $(WORKERS))
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -1,6 +1,6 @@
 """How close is ``parreport run`` to the floor, and how far ahead of the command-line chain? (issue 13)
 
-    .venv/bin/python benchmarks/bench_batch.py [--sample 3] [--workers 2]
+    .venv/bin/python benchmarks/bench_batch.py [--sample 3] [--workers N]
 
 One run on the demo's latest quarter, every unit's briefing plus the province overview, HTML + PDF:
 
@@ -42,7 +42,7 @@ from pathlib import Path
 
 import nbformat
 
-from parreport.batch import OK, BatchSpec, run_batch
+from parreport.batch import OK, BatchSpec, default_workers, run_batch
 from parreport.metrics.definitions import PROVINCE
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.render import RenderSource, get_format
@@ -126,7 +126,8 @@ def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sample", type=int, default=3, help="briefings timed through the command-line chain")
-    parser.add_argument("--workers", type=int, default=2, help="parreport run workers (default 2)")
+    parser.add_argument("--workers", type=int, default=default_workers(),
+                        help="parreport run workers (default: parreport run's own, %(default)s here)")
     parser.add_argument("--cpu-reports", type=int, default=8, help="briefings of the larger serial batch in (e)")
     args = parser.parse_args()
 

@@ -1,6 +1,6 @@
 """Does memory stay bounded through a long batch? (issue 13: a 500-report batch)
 
-    .venv/bin/python benchmarks/bench_memory.py [--workers 2] [--formats html,pdf]
+    .venv/bin/python benchmarks/bench_memory.py [--workers N] [--formats html,pdf]
 
 Runs ``parreport run`` in-process on the demo data for every unit and the overview over 30 periods
 (the 12 quarters of 2022–2024, the 12 months of 2024, the 6 half-years), about 570 reports, into a fresh
@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from parreport.batch import BatchSpec, run_batch
+from parreport.batch import BatchSpec, default_workers, run_batch
 from parreport.batch.warm import REPORTS_PER_KERNEL
 
 PERIODS = ([f"{year}-Q{q}" for year in (2022, 2023, 2024) for q in range(1, 5)]
@@ -52,7 +52,7 @@ def tree_rss_mb(root: int) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=default_workers(), help="default: parreport run's own")
     parser.add_argument("--formats", default="html,pdf")
     args = parser.parse_args()
     spec = BatchSpec(reports=["overview", "briefing"], periods=PERIODS, formats=args.formats.split(","))

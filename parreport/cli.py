@@ -7,12 +7,11 @@ the forkserver of its workers) do not load them."""
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 from pathlib import Path
 
-from parreport.process import prepare
+from parreport.process import abrupt_exit, prepare
 
 prepare()  # before the imports below bring nbformat in
 from parreport import batch
@@ -41,13 +40,8 @@ def _interrupted(*_signal: object) -> None:
     """Ctrl-C: stop this run's kernels and leave at once with exit code 130."""
     print("parreport: interrupted; finished reports are kept, run again to produce the rest", file=sys.stderr)
     LocalKernelManager.kill_all()
-    if "parreport.render.pdf" in sys.modules:  # a serial run makes its PDFs in this process
-        sys.modules["parreport.render.pdf"].remove_font_files()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    # Leave without interpreter teardown: the sockets and threads of an interrupted kernel client can crash
-    # it. Nothing is lost: published reports are whole, and the next run finishes or drops the rest.
-    os._exit(130)
+    # Nothing is lost: published reports are whole, and the next run finishes or drops the rest.
+    abrupt_exit(130)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,7 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", action="append", metavar="FORMAT",
                      help="output format (repeatable): html, pdf…; default: the spec's")
     run.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default: reports)")
-    run.add_argument("--workers", type=int, default=1, help="briefings produced in parallel")
+    run.add_argument("--workers", type=int, default=batch.default_workers(),
+                     help="reports produced in parallel on this machine (default: one per core, fewer if memory "
+                          "is short: %(default)s here)")
     run.add_argument("--timeout", type=float, metavar="SECONDS",
                      help="stop a report whose notebook, or the rendering of one of its formats, runs longer "
                           f"(default: the spec's, else {batch.DEFAULT_TIMEOUT})")

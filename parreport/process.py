@@ -10,7 +10,10 @@ touched.
 from __future__ import annotations
 
 import gc
+import os
 import sys
+from collections.abc import Callable
+from typing import NoReturn
 
 SKIPPED_MODULES = ("rfc3987_syntax",)
 
@@ -33,3 +36,27 @@ def freeze_once() -> None:
         gc.collect()
         gc.freeze()
         _frozen = True
+
+
+_ABRUPT_EXIT: list[tuple[int, Callable[[], None]]] = []  # (the process that registered it, the clean-up)
+
+
+def at_abrupt_exit(cleanup: Callable[[], None]) -> None:
+    """Have ``cleanup`` run if this process leaves through :func:`abrupt_exit`."""
+    _ABRUPT_EXIT.append((os.getpid(), cleanup))
+
+
+def abrupt_exit(code: int) -> NoReturn:
+    """Leave at once, without interpreter teardown (``os._exit``: the sockets and threads of an interrupted
+    kernel client can crash it), but after the clean-ups this process registered with
+    :func:`at_abrupt_exit`, which ``os._exit`` alone would skip as it skips atexit and multiprocessing's
+    finalizers. For an interrupted ``parreport run`` and a worker whose batch is gone."""
+    for pid, cleanup in reversed(_ABRUPT_EXIT):
+        if pid == os.getpid():  # not one a forked process inherited
+            try:
+                cleanup()
+            except Exception:  # noqa: BLE001, S110  (leaving anyway; the others still run)
+                pass
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -112,11 +112,12 @@ def test_hung_and_dead_kernels_are_stopped_units_without_data_listed_and_the_res
     assert left_behind(wait_until_gone(marked, 5)) == []
 
 
-def run_cli(inputs: dict, out: Path, **popen) -> subprocess.Popen:
+def run_cli(inputs: dict, out: Path, workers: int | None = None, **popen) -> subprocess.Popen:
+    """``parreport run`` on the four reports of the fixture, with ``workers`` (default: the command's own)."""
     return subprocess.Popen(
         [PARREPORT, "--registry", str(inputs["registry"]), "run", "--data", str(inputs["data"]), "--out", str(out),
          "--department", "STNMT", "--department", "STP", "--period", "2020-Q1", "--period", "2020-Q2",
-         "--format", "html", "--format", "pdf", "--no-progress"],
+         "--format", "html", "--format", "pdf", "--no-progress", *(["--workers", str(workers)] if workers else [])],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
 
 
@@ -128,11 +129,12 @@ def finished_reports(out: Path) -> list[dict]:
         return []
 
 
-@pytest.mark.parametrize("how", ["SIGKILL to the batch", "Ctrl-C (SIGINT to its process group)"])
-def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, inputs, marked, how):
+@pytest.mark.parametrize("how, workers", [("SIGKILL to the batch", 2), ("Ctrl-C (SIGINT to its process group)", 1),
+                                          ("Ctrl-C (SIGINT to its process group)", 2)])
+def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, inputs, marked, how, workers):
     out, tmp = tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
-    batch = run_cli(inputs, out, start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)})
+    batch = run_cli(inputs, out, workers, start_new_session=True, env={**os.environ, "TMPDIR": str(tmp)})
     deadline = time.monotonic() + 180
     while not finished_reports(out) and batch.poll() is None and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -150,7 +152,7 @@ def test_a_batch_killed_after_its_first_report_then_rerun_ends_whole(tmp_path, i
     _, stderr = batch.communicate(timeout=60)
     if how.startswith("Ctrl-C"):
         assert batch.returncode == 130 and "interrupted; finished reports are kept" in stderr
-        assert list(tmp.glob("weasyprint-*")) == []               # its copy of the fonts went with it
+        assert list(tmp.glob("weasyprint-*")) == []               # its (its workers') copy of the fonts went too
     assert wait_until_gone(marked) == []                         # kernels and workers are gone too
     for report in finished_reports(out):                         # what was recorded finished is intact
         for href in report["outputs"].values():

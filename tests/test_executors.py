@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from parreport.batch import executors
 from parreport.batch.executors import Processes, WorkerDied
 
 
@@ -193,3 +194,21 @@ def test_workers_leave_when_the_process_that_started_them_is_gone(tmp_path):
     while any(Path(f"/proc/{pid}").exists() for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [pid for pid in workers if Path(f"/proc/{pid}").exists()] == []
+
+
+@pytest.mark.parametrize("cores, memory_mb, expected", [
+    (8, 64_000, 8),   # memory for all: one per core
+    (8, 3_000, 2),    # 3.000 MB holds two workers of 1.024 MB, not eight
+    (4, 500, 1),      # never fewer than one
+    (2, None, 2),     # the system says nothing of its memory: one per core
+])
+def test_default_workers_is_one_per_core_unless_memory_holds_fewer(monkeypatch, cores, memory_mb, expected):
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _pid: set(range(cores)), raising=False)
+    monkeypatch.setattr(executors, "_available_memory_mb", lambda: memory_mb)
+    assert executors.default_workers() == expected
+
+
+def test_available_memory_is_read_from_this_machine():
+    memory = executors._available_memory_mb()
+    if sys.platform.startswith("linux"):
+        assert memory is not None and 0 < memory <= os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20

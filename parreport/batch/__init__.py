@@ -12,6 +12,7 @@ _API = {  # imported on first use: the kernels, executors and engine modules sta
     "BatchSpec": "parreport.batch.spec", "DEFAULT_SPEC": "parreport.batch.spec",
     "Job": "parreport.batch.plan",
     "JobResult": "parreport.batch.runner", "DEFAULT_TIMEOUT": "parreport.batch.spec",
+    "default_workers": "parreport.batch.executors",
     "OK": "parreport.batch.runner", "NO_DATA": "parreport.batch.runner", "FAILED": "parreport.batch.runner",
 }
 __all__ = sorted(_API)

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from pathlib import Path
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 from multiprocessing import connection, forkserver
 
 from parreport.errors import ConfigError, ParreportError
-from parreport.process import prepare
+from parreport.process import abrupt_exit, prepare
 
 Outcome = object  # the function's return value, or the BaseException that stopped the call
 Results = Iterator[tuple[int, Outcome]]
@@ -152,7 +153,8 @@ def _start_worker(started, environment: dict[str, str]) -> None:
 def _leave_with_parent() -> None:
     """Exit as soon as the process that started this worker is gone (killed, or interrupted: ``parreport
     run`` leaves on Ctrl-C with ``os._exit``). Otherwise a worker waits on the job queue forever, and its
-    kernel with it; a kernel whose worker has exited shuts itself down."""
+    kernel with it; a kernel whose worker has exited shuts itself down. The worker's own temporary files go
+    first (:func:`parreport.process.abrupt_exit`)."""
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_when_ready, args=(parent.sentinel,), daemon=True,
@@ -161,7 +163,7 @@ def _leave_with_parent() -> None:
 
 def _exit_when_ready(sentinel: int) -> None:
     connection.wait([sentinel])
-    os._exit(1)
+    abrupt_exit(1)
 
 
 def _announced(number: int, function: Callable, item: object, *args: object) -> object:
@@ -206,6 +208,35 @@ def _outcome(future) -> Outcome:
 
 
 EXECUTORS: dict[str, Callable[..., object]] = {"serial": Serial, "processes": Processes, "dask": Dask}
+WORKER_MEMORY_MB = 1024  # a worker and its warm kernel at their peak, with room (about 650 MB in the demo)
+
+
+def default_workers() -> int:
+    """How many local workers a batch uses unless told: one per core this process may run on, fewer when
+    the memory available (to its cgroup, if limited) holds fewer than that many :data:`WORKER_MEMORY_MB`."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    memory = _available_memory_mb()
+    return max(1, min(cores, memory // WORKER_MEMORY_MB)) if memory is not None else cores
+
+
+def _available_memory_mb() -> int | None:
+    """MemAvailable, or what is left under this process's cgroup (v2) limit if that is less; None if the
+    system does not say (not Linux)."""
+    try:
+        meminfo = Path("/proc/meminfo").read_text()
+        available = int(next(line.split()[1] for line in meminfo.splitlines()
+                             if line.startswith("MemAvailable:"))) // 1024
+    except (OSError, StopIteration, ValueError):
+        return None
+    try:
+        group = Path("/sys/fs/cgroup") / Path("/proc/self/cgroup").read_text().split("0::/", 1)[1].strip()
+        limit = (group / "memory.max").read_text().strip()
+        if limit != "max":
+            used = int((group / "memory.current").read_text())
+            available = min(available, (int(limit) - used) // 2**20)
+    except (OSError, IndexError, ValueError):
+        pass  # no cgroup v2 limit here
+    return available
 
 
 def get_executor(workers: int = 1, scheduler: str | None = None,

@@ -18,6 +18,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from parreport.process import at_abrupt_exit
 from parreport.render.formats import RenderSource
 
 FONT_FAMILY = "Parreport Sans"
@@ -54,16 +55,14 @@ def _fonts() -> tuple[FontConfiguration, CSS]:
     # WeasyPrint copies the font files into a temporary folder that the configuration's __del__ removes; a
     # configuration sits in a reference cycle, and a cached one is never deleted: the folder is removed
     # when the process exits (multiprocessing's exit finalizers also run in worker processes, which skip
-    # atexit), so no process leaves 2,7 MB of fonts behind.
+    # atexit), or leaves through abrupt_exit (Ctrl-C), so no process leaves 2,7 MB of fonts behind.
     util.Finalize(config, config.__del__, exitpriority=0)
+    at_abrupt_exit(_remove_font_files)  # a function, not a bound method: the cache alone keeps the config
     return config, fonts
 
 
-def remove_font_files() -> None:
-    """Remove this process's temporary copy of the report fonts now: a process that leaves with ``os._exit``
-    (an interrupted ``parreport run``) runs no exit finalizer."""
-    if _fonts.cache_info().currsize:
-        _fonts()[0].__del__()
+def _remove_font_files() -> None:
+    _fonts()[0].__del__()
 
 
 EMBEDDED_IMAGE = re.compile(r"data:(image/[a-z+.-]+);base64,([A-Za-z0-9+/=]+)")
