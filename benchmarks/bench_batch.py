@@ -1,48 +1,51 @@
 """How close is ``parreport run`` to the floor, and how far ahead of the command-line chain? (issue 13)
 
-    .venv/bin/python benchmarks/bench_batch.py [--sample 3] [--workers N]
+    .venv/bin/python benchmarks/bench_batch.py [--rounds 3] [--sample 1] [--workers N]
 
 One run on the demo's latest quarter, every unit's briefing plus the province overview, HTML + PDF:
 
+(b) ``parreport run`` (``run_batch``, ``force=True``), ``--workers`` processes (default: the command's own);
 (a) the command-line chain, per report: ``papermill`` CLI → ``jupyter nbconvert --to html --no-input`` →
-    ``weasyprint`` CLI, timed on ``--sample`` briefings and extrapolated to every report (said so);
-(b) ``parreport run`` (``run_batch``, a fresh output folder, ``force=True``), ``--workers`` processes;
+    ``weasyprint`` CLI, timed on ``--sample`` briefings and extrapolated to every report (said so).
+    (b) and (a) are timed in ``--rounds`` pairs, (a) right after (b) on other briefings each round: this
+    machine's speed drifts by tens of percent over minutes, and a ratio of two timings taken minutes
+    apart measures the drift as much as the batch. a/b is the median of the rounds' ratios;
 (c) the in-process floor: one plain Python process makes the same Documents with the same library calls
     (``load_briefing`` / ``load_overview`` → ``.document()``), puts their displays in an in-memory notebook
     (no kernel, nothing executed) and renders it with the same ``html`` and ``pdf`` formats;
-(d) (b) again in the same folder with nothing changed (incremental reuse);
+(d) (b) again in the same folder with nothing changed (incremental reuse), against the median (b);
 (e) where a briefing's CPU time goes in a batch: serial batches of 1 and of ``--cpu-reports`` briefings,
     each in a fresh process; the difference divided by the extra reports is the CPU of one briefing in
     the batch process (papermill, rendering) and in its kernel (figures, charts).
 
-Prints b/c, a/b, d as % of b, the peak RSS of (b)'s whole process tree (this process, the workers'
+Prints b/c (median b), a/b, d as % of b, the peak RSS of (b)'s whole process tree (its interpreter, the workers'
 forkserver, the workers and their kernels; sampled every 0,2 s, shared pages counted in each process), and
 the machine. Run it alone: the timings are wall-clock on a shared machine.
 """
 from __future__ import annotations
 
-# ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in, as in the parreport command:
-# the workers' forkserver imports this script again, and would otherwise pay 1,7 s; see process.py). What
-# only (c) needs (the report kinds, with Matplotlib) is imported there, so that the forkserver loads no more
-# than it does for the parreport command.
+# ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in, as in the parreport command;
+# see process.py). (b) and (e) run in fresh interpreters; what only (c) needs (the report kinds, with
+# Matplotlib) is imported there.
 from parreport.process import prepare
 
 prepare()
 
 import argparse
+import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 import nbformat
 
-from parreport.batch import OK, BatchSpec, default_workers, run_batch
+from parreport.batch import OK, BatchSpec, default_workers
 from parreport.metrics.definitions import PROVINCE
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.render import RenderSource, get_format
@@ -64,20 +67,26 @@ def machine() -> str:
 
 
 def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list, float]:
-    """Wall seconds, results and the peak RSS (MB) of this process's tree during the batch."""
-    peak, done = [0.0], threading.Event()
-
-    def sample() -> None:
-        while not done.wait(0.2):
-            peak[0] = max(peak[0], tree_rss_mb(os.getpid()))
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
-    started = time.perf_counter()
-    results = run_batch(spec, out, data=str(store), workers=workers, progress=False, force=force)
-    seconds = time.perf_counter() - started
-    done.set()
-    sampler.join()
-    return seconds, results, peak[0]
+    """``run_batch`` in a fresh interpreter, as a new ``parreport run`` would run it (its workers' forkserver
+    starts with it; the interpreter's own imports are not timed): wall seconds, each report's department,
+    status and reuse, and the peak RSS (MB) of its process tree."""
+    code = ("import json, time; from pathlib import Path; from parreport.process import prepare; prepare(); "
+            "from parreport.batch import BatchSpec, run_batch; "
+            f"spec = BatchSpec(reports={spec.reports!r}, periods={spec.periods!r}, formats={spec.formats!r}); "
+            "started = time.perf_counter(); "
+            f"results = run_batch(spec, Path({str(out)!r}), data={str(store)!r}, workers={workers}, "
+            f"progress=False, force={force}); "
+            "print(json.dumps([time.perf_counter() - started, "
+            "[{'department': r.department, 'status': r.status, 'reused': r.reused} for r in results]]))")
+    batch = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    peak = 0.0
+    while batch.poll() is None:
+        peak = max(peak, tree_rss_mb(batch.pid))
+        time.sleep(0.2)
+    if batch.returncode != 0:
+        raise SystemExit(f"the batch failed (exit code {batch.returncode})")
+    seconds, results = json.loads(batch.stdout.read().splitlines()[-1])
+    return seconds, results, peak
 
 
 def cli_chain(unit: str, period: str, folder: Path) -> None:
@@ -125,7 +134,9 @@ def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--sample", type=int, default=3, help="briefings timed through the command-line chain")
+    parser.add_argument("--rounds", type=int, default=3, help="pairs of (b) and (a) timings")
+    parser.add_argument("--sample", type=int, default=1, help="briefings timed through the command-line chain "
+                        "in each round (other ones each round)")
     parser.add_argument("--workers", type=int, default=default_workers(),
                         help="parreport run workers (default: parreport run's own, %(default)s here)")
     parser.add_argument("--cpu-reports", type=int, default=8, help="briefings of the larger serial batch in (e)")
@@ -140,15 +151,34 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="parreport-bench-"))
     try:
         out = root / "reports"
-        b, results, peak = timed_batch(spec, out, store, args.workers, force=True)
-        reports = [r.department for r in results if r.status == OK]
-        count = len(results)
-        print(f"demo latest quarter {period}: {count} reports ({len(reports)} ok), formats {'+'.join(FORMATS)}")
-        print(f"(b) parreport run, {args.workers} workers:     {b:7.1f} s total, {b / count:5.2f} s per report")
+        batches, ratios, peaks, chained = [], [], [], []
+        for number in range(args.rounds):
+            b, results, peak = timed_batch(spec, out, store, args.workers, force=True)
+            batches.append(b)
+            peaks.append(peak)
+            reports = [r["department"] for r in results if r["status"] == OK]
+            count = len(results)
+            if number == 0:
+                print(f"demo latest quarter {period}: {count} reports ({len(reports)} ok), "
+                      f"formats {'+'.join(FORMATS)}, {args.workers} workers")
+            briefings = [unit for unit in reports if unit != PROVINCE]
+            sample = briefings[number * args.sample:(number + 1) * args.sample]
+            folder = root / f"cli{number}"
+            folder.mkdir()
+            started = time.perf_counter()
+            for unit in sample:
+                cli_chain(unit, period, folder)
+            per_report = (time.perf_counter() - started) / len(sample)
+            chained.append(per_report)
+            ratios.append(per_report * count / b)
+            print(f"round {number + 1}: (b) parreport run {b:5.1f} s ({b / count:4.2f} s per report); "
+                  f"(a) command-line chain {per_report:5.2f} s per report on {', '.join(sample)}, "
+                  f"x {count} = {per_report * count:5.1f} s; a/b = {ratios[-1]:4.1f}")
+        b = statistics.median(batches)
 
         d, again, _ = timed_batch(spec, out, store, args.workers, force=False)
         print(f"(d) no-change re-run:                {d:7.1f} s total "
-              f"({sum(r.reused for r in again)}/{len(again)} reused) = {100 * d / b:.1f} % of (b)")
+              f"({sum(r['reused'] for r in again)}/{len(again)} reused) = {100 * d / b:.1f} % of (b)")
 
         folder = root / "floor"
         folder.mkdir()
@@ -159,26 +189,20 @@ def main() -> None:
         print(f"(c) in-process floor, 1 process:     {c:7.1f} s total, {c / len(reports):5.2f} s per report "
               f"(imports already done)")
 
-        folder = root / "cli"
-        folder.mkdir()
-        sample = [unit for unit in reports if unit != PROVINCE][: args.sample]
-        started = time.perf_counter()
-        for unit in sample:
-            cli_chain(unit, period, folder)
-        per_report = (time.perf_counter() - started) / len(sample)
-        a = per_report * count
-        print(f"(a) command-line chain, 1 at a time: {per_report:5.2f} s per report on {len(sample)} briefings; "
-              f"extrapolated to {count} reports: {a:7.1f} s")
-
-        briefings = [unit for unit in reports if unit != PROVINCE][: args.cpu_reports]
+        briefings = briefings[: args.cpu_reports]
         one = serial_batch_cpu(spec, store, briefings[:1], root / "cpu1")
         many = serial_batch_cpu(spec, store, briefings, root / "cpu2")
         extra = len(briefings) - 1
         own, kernel = ((m - o) / extra for m, o in zip(many, one))
         print(f"(e) CPU of one briefing in a batch:  {own + kernel:5.2f} s = {kernel:.2f} s in its kernel "
               f"+ {own:.2f} s in the batch process; a batch's start (1 briefing): {sum(one) - own - kernel:.1f} s")
-        print(f"b/c = {b / c:.2f}   a/b = {a / b:.1f}   no-change re-run = {100 * d / b:.1f} % of b")
-        print(f"peak RSS of (b)'s process tree: {peak:.0f} MB (this process, the forkserver, the workers and "
+        timed = ", ".join(f"{x:.1f}" for x in batches)
+        print(f"(b) median {b:.1f} s of {timed}; (a) {statistics.mean(chained):.2f} s per report on average, "
+              f"{statistics.mean(chained) * count:.1f} s for {count}")
+        rounds = ", ".join(f"{r:.1f}" for r in ratios)
+        print(f"b/c = {b / c:.2f}   a/b = {statistics.median(ratios):.1f} (median of {rounds})   "
+              f"no-change re-run = {100 * d / b:.1f} % of b")
+        print(f"peak RSS of (b)'s process tree: {max(peaks):.0f} MB (its interpreter, the forkserver, the workers and "
               f"their kernels, shared pages counted in each)")
     finally:
         shutil.rmtree(root, ignore_errors=True)

@@ -13,6 +13,7 @@ import json
 import os
 import platform
 from datetime import datetime
+from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
@@ -45,13 +46,20 @@ def write_manifest(out: Path, results: list[JobResult], data: dict, spec: dict) 
         reports[_key(entry)] = entry | ({"last_good": last_good} if last_good else {})
     manifest = {
         "generated_at": now,
-        "versions": {"python": platform.python_version()} | {name: version(name) for name in PACKAGES},
+        "versions": versions(),
         "data": data,
         "spec": spec,
         "reports": [reports[key] for key in sorted(reports)],
     }
     _write_atomically(path, json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
     return manifest
+
+
+@lru_cache(maxsize=1)
+def versions() -> dict[str, str]:
+    """Python's and :data:`PACKAGES`' versions, read once per process (the manifest is written after every
+    report, and each lookup reads the installed packages' metadata: about 50 ms a time)."""
+    return {"python": platform.python_version()} | {name: version(name) for name in PACKAGES}
 
 
 def _last_good(entry: dict | None) -> dict | None:

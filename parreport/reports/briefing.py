@@ -12,7 +12,7 @@ from typing import ClassVar
 
 import pandas as pd
 
-from parreport import charts, fmt
+from parreport import fmt
 from parreport.errors import ConfigError, NoDataError
 from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
@@ -135,6 +135,8 @@ class Briefing:
         return Table("bieu06", "", BIEU06_COLUMNS, rows, total=True, note=BIEU06_NOTE)
 
     def chart_blocks(self) -> list:
+        from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+
         return [charts.ontime_trend(self.trend_frame(), self.unit.short_name),
                 charts.resolved_by_field(self.fields_frame()),
                 charts.overdue_by_field(self.fields_frame()),

@@ -22,7 +22,8 @@ from parreport.registry import Registry
 from parreport.store import Store
 
 UNIT, PROVINCE_SCOPE = "unit", "province"
-# The modules that register the built-in kinds; imported on first use of the registry.
+# The modules that register the built-in kinds; imported on first use of the registry (planning a batch, a
+# notebook). They import parreport.charts where they draw, so that planning never loads Matplotlib.
 BUILTIN_MODULES = ("parreport.reports.briefing", "parreport.reports.overview")
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parreport import charts, fmt
+from parreport import fmt
 from parreport.metrics import INDICATORS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD, scorecard
 from parreport.metrics.par_index import ParData
 from parreport.narrative import render
@@ -196,6 +196,8 @@ class Overview:
             sipas = sipas[sipas["year"] == self.period.year][["department", "pct"]].rename(columns={"pct": "sipas"})
             frame = frame.merge(sipas, on="department", how="left")
             columns["sipas"] = "Chỉ số SIPAS"
+        from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+
         return charts.heat_map(frame, columns, f"Các chỉ tiêu theo đơn vị, {self.period.label_vi}")
 
     # --- overdue --------------------------------------------------------------------------------

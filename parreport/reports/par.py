@@ -2,7 +2,7 @@
 the style of the seed articles, the unit's areas against the average, its rank over the years, and SIPAS."""
 from __future__ import annotations
 
-from parreport import charts, fmt
+from parreport import fmt
 from parreport.metrics.par_index import TOP, WEAKEST, ParData, weakest
 from parreport.narrative import render
 from parreport.registry import Department, group_set
@@ -45,6 +45,8 @@ def par_section(par: ParData, unit: Department, year: int, subject: str) -> Sect
     if s is not None:
         paragraphs.append(render("sipas.txt.j2", **context))
     average_label = f"Bình quân {ranked_set}"
+    from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+
     blocks = [
         _kpis(t, s, year, ranked_set),
         Paragraphs(paragraphs),

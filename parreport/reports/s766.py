@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from parreport import charts, fmt
+from parreport import fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.metrics.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
@@ -89,6 +89,8 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     if flags:
         blocks.append(Paragraphs(flags, notice=True))
     if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
+        from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
     inside = [name for name in RATES if name not in OUTSIDE]
     blocks.append(Points(attention_points(unit, targets, inside),
