@@ -7,13 +7,13 @@ fonts the system has.
 from __future__ import annotations
 
 import base64
+import importlib.util
 import os
 import re
 from functools import lru_cache
 from multiprocessing import util
 from pathlib import Path
 
-import matplotlib
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -31,7 +31,8 @@ _FACES = {  # (weight, style) → DejaVu file in matplotlib's mpl-data
 
 
 def font_dir() -> Path:
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    """Matplotlib's font folder, found without importing Matplotlib (which a worker does not otherwise need)."""
+    return Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 def font_face_css() -> str:
