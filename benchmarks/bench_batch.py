@@ -66,26 +66,38 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}, Python {platform.python_version()}"
 
 
-def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list, float]:
-    """``run_batch`` in a fresh interpreter, as a new ``parreport run`` would run it (its workers' forkserver
-    starts with it; the interpreter's own imports are not timed): wall seconds, each report's department,
-    status and reuse, and the peak RSS (MB) of its process tree."""
-    code = ("import json, time; from pathlib import Path; from parreport.process import prepare; prepare(); "
-            "from parreport.batch import BatchSpec, run_batch; "
+def fresh_batch(spec: BatchSpec, out: Path, store: Path, then: str, **options: object) -> subprocess.Popen:
+    """Start ``run_batch(spec, out, data=store, progress=False, **options)`` in a fresh interpreter, as a new
+    ``parreport run`` would run it (its workers' forkserver starts with it; the interpreter's own imports
+    come before ``started``), then the statements ``then``, which see ``started`` and ``results``."""
+    code = ("import json, resource, time; from pathlib import Path; from parreport.process import prepare; "
+            "prepare(); from parreport.batch import BatchSpec, run_batch; "
             f"spec = BatchSpec(reports={spec.reports!r}, periods={spec.periods!r}, formats={spec.formats!r}); "
             "started = time.perf_counter(); "
-            f"results = run_batch(spec, Path({str(out)!r}), data={str(store)!r}, workers={workers}, "
-            f"progress=False, force={force}); "
-            "print(json.dumps([time.perf_counter() - started, "
-            "[{'department': r.department, 'status': r.status, 'reused': r.reused} for r in results]]))")
-    batch = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+            f"results = run_batch(spec, Path({str(out)!r}), data={str(store)!r}, progress=False, "
+            + "".join(f"{name}={value!r}, " for name, value in options.items()) + "); " + then)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+
+
+def last_line(batch: subprocess.Popen) -> str:
+    """What a :func:`fresh_batch` printed last, once it has ended; it must have ended well."""
+    stdout, _ = batch.communicate()
+    if batch.returncode != 0:
+        raise SystemExit(f"the batch failed (exit code {batch.returncode})")
+    return stdout.splitlines()[-1]
+
+
+def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list, float]:
+    """Wall seconds of a :func:`fresh_batch`, each report's department, status and reuse, and the peak RSS
+    (MB) of its process tree."""
+    batch = fresh_batch(spec, out, store, "print(json.dumps([time.perf_counter() - started, [{'department': "
+                        "r.department, 'status': r.status, 'reused': r.reused} for r in results]]))",
+                        workers=workers, force=force)
     peak = 0.0
     while batch.poll() is None:
         peak = max(peak, tree_rss_mb(batch.pid))
         time.sleep(0.2)
-    if batch.returncode != 0:
-        raise SystemExit(f"the batch failed (exit code {batch.returncode})")
-    seconds, results = json.loads(batch.stdout.read().splitlines()[-1])
+    seconds, results = json.loads(last_line(batch))
     return seconds, results, peak
 
 
@@ -120,15 +132,12 @@ def floor(unit: str, period: str, store: Path, folder: Path) -> None:
 
 
 def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) -> tuple[float, float]:
-    """CPU seconds (this process, its kernels) of a serial batch of ``units``, run in a fresh interpreter."""
-    code = (f"import resource; from pathlib import Path; from parreport.process import prepare; prepare(); "
-            f"from parreport.batch import BatchSpec, run_batch; "
-            f"run_batch(BatchSpec(reports=['briefing'], periods={spec.periods!r}, formats={FORMATS!r}), "
-            f"Path({str(out)!r}), data={str(store)!r}, departments={units!r}, workers=1, progress=False); "
-            f"used = lambda who: resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime; "
-            f"print(used(resource.RUSAGE_SELF), used(resource.RUSAGE_CHILDREN))")
-    done = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    own, kernels = map(float, done.stdout.split()[-2:])
+    """CPU seconds (its process, its kernels) of a serial :func:`fresh_batch` of ``units``' briefings."""
+    briefings = BatchSpec(reports=["briefing"], periods=spec.periods, formats=FORMATS)
+    batch = fresh_batch(briefings, out, store, "used = lambda who: resource.getrusage(who).ru_utime + "
+                        "resource.getrusage(who).ru_stime; print(used(resource.RUSAGE_SELF), "
+                        "used(resource.RUSAGE_CHILDREN))", departments=units, workers=1)
+    own, kernels = map(float, last_line(batch).split())
     return own, kernels
 
 
