@@ -77,6 +77,42 @@ def test_pdf_keeps_every_embedded_image_pixel_for_pixel_and_a_repeated_one_once(
     assert page.get_contents().get_data().count(b" Do") == 3            # three images drawn, from two objects
 
 
+def _idat(png: bytes) -> bytes:
+    """The compressed rows of a PNG: its IDAT chunks, joined (read with Pillow's own chunk reader)."""
+    from PIL import PngImagePlugin
+
+    stream, rows = io.BytesIO(png[8:]), []
+    while True:
+        kind, _position, length = PngImagePlugin.PngStream(stream).read()
+        data = stream.read(length)
+        stream.read(4)  # CRC
+        if kind == b"IDAT":
+            rows.append(data)
+        if kind == b"IEND":
+            return b"".join(rows)
+
+
+def test_pdf_takes_an_rgb_png_as_it_is_and_other_images_through_weasyprint(tmp_path):
+    # An 8-bit RGB PNG (every chart) goes into the PDF with its own compressed rows (png_image_data), not
+    # decoded and encoded again; an image with alpha still goes through WeasyPrint's own code. Both must
+    # show their pixels as they were. Without png_image_data the first image's data is WeasyPrint's
+    # re-encoding at zlib level 6, which differs from these level-1 bytes.
+    gradient = Image.new("RGB", (40, 30))
+    gradient.putdata([(x * 6, y * 8, (x * y) % 256) for y in range(30) for x in range(40)])
+    buffer = io.BytesIO()
+    gradient.save(buffer, format="PNG", compress_level=1)
+    chart = buffer.getvalue()
+    translucent = io.BytesIO()
+    Image.new("RGBA", (5, 4), (30, 120, 60, 255)).save(translucent, format="PNG")
+    html = (f'<p><img src="data:image/png;base64,{base64.b64encode(chart).decode()}" alt="biểu đồ"> '
+            f'<img src="data:image/png;base64,{base64.b64encode(translucent.getvalue()).decode()}" alt="ô"></p>')
+    page = PdfReader(html_to_pdf(html, tmp_path / "charts.pdf")).pages[0]
+    objects = {tuple(image.image.size): image for image in page.images}
+    assert objects[(40, 30)].indirect_reference.get_object()._data == _idat(chart)
+    assert objects[(40, 30)].image.convert("RGB").tobytes() == gradient.tobytes()
+    assert objects[(5, 4)].image.convert("RGB").getpixel((4, 3)) == (30, 120, 60)
+
+
 def test_failed_pdf_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
     target = tmp_path / "briefing.pdf"
     target.write_bytes(b"%PDF previous good report")
