@@ -4,7 +4,8 @@
 
 One run on the demo's latest quarter, every unit's briefing plus the province overview, HTML + PDF:
 
-(b) ``parreport run`` (``run_batch``, ``force=True``), ``--workers`` processes (default: the command's own);
+(b) the ``parreport run --force`` command, timed from its start to its exit, ``--workers`` processes (default:
+    the command's own);
 (a) the command-line chain, per report: ``papermill`` CLI → ``jupyter nbconvert --to html --no-input`` →
     ``weasyprint`` CLI, timed on ``--sample`` briefings and extrapolated to every report (said so).
     (b) and (a) are timed in ``--rounds`` pairs, (a) right after (b) on other briefings each round: this
@@ -25,8 +26,8 @@ the machine. Run it alone: the timings are wall-clock on a shared machine.
 from __future__ import annotations
 
 # ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in, as in the parreport command;
-# see process.py). (b) and (e) run in fresh interpreters; what only (c) needs (the report kinds, with
-# Matplotlib) is imported there.
+# see process.py). (b) runs the command and (e) a fresh interpreter; what only (c) needs (the report kinds,
+# with Matplotlib) is imported there.
 from parreport.process import prepare
 
 prepare()
@@ -66,39 +67,25 @@ def machine() -> str:
     return f"{os.cpu_count()} CPUs (nproc {len(os.sched_getaffinity(0))}), {model}, Python {platform.python_version()}"
 
 
-def fresh_batch(spec: BatchSpec, out: Path, store: Path, then: str, **options: object) -> subprocess.Popen:
-    """Start ``run_batch(spec, out, data=store, progress=False, **options)`` in a fresh interpreter, as a new
-    ``parreport run`` would run it (its workers' forkserver starts with it; the interpreter's own imports
-    come before ``started``), then the statements ``then``, which see ``started`` and ``results``."""
-    code = ("import json, resource, time; from pathlib import Path; from parreport.process import prepare; "
-            "prepare(); from parreport.batch import BatchSpec, run_batch; "
-            f"spec = BatchSpec(reports={spec.reports!r}, periods={spec.periods!r}, formats={spec.formats!r}); "
-            "started = time.perf_counter(); "
-            f"results = run_batch(spec, Path({str(out)!r}), data={str(store)!r}, progress=False, "
-            + "".join(f"{name}={value!r}, " for name, value in options.items()) + "); " + then)
-    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-
-
-def last_line(batch: subprocess.Popen) -> str:
-    """What a :func:`fresh_batch` printed last, once it has ended; it must have ended well."""
-    stdout, _ = batch.communicate()
-    if batch.returncode != 0:
-        raise SystemExit(f"the batch failed (exit code {batch.returncode})")
-    return stdout.splitlines()[-1]
-
-
 def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list, float]:
-    """Wall seconds of a :func:`fresh_batch`, each report's department, status and reuse, and the peak RSS
-    (MB) of its process tree."""
-    batch = fresh_batch(spec, out, store, "print(json.dumps([time.perf_counter() - started, [{'department': "
-                        "r.department, 'status': r.status, 'reused': r.reused} for r in results]]))",
-                        workers=workers, force=force)
+    """Wall seconds of the ``parreport run`` command for ``spec`` (its interpreter's start and imports
+    included), each report's department, status and reuse (from the manifest), and the peak RSS (MB) of its
+    process tree."""
+    command = [str(BIN / "parreport"), "run", "--data", str(store), "--out", str(out), "--workers", str(workers),
+               "--no-progress", *(f"--{key}={value}" for key, values in
+                                  (("report", spec.reports), ("period", spec.periods), ("format", spec.formats))
+                                  for value in values), *(["--force"] if force else [])]
+    started = time.perf_counter()
+    batch = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     peak = 0.0
     while batch.poll() is None:
         peak = max(peak, tree_rss_mb(batch.pid))
         time.sleep(0.2)
-    seconds, results = json.loads(last_line(batch))
-    return seconds, results, peak
+    seconds = time.perf_counter() - started
+    if batch.returncode != 0:
+        raise SystemExit(f"parreport run failed (exit code {batch.returncode})")
+    reports = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    return seconds, [{key: r[key] for key in ("department", "status", "reused")} for r in reports], peak
 
 
 def cli_chain(unit: str, period: str, folder: Path) -> None:
@@ -132,12 +119,16 @@ def floor(unit: str, period: str, store: Path, folder: Path) -> None:
 
 
 def serial_batch_cpu(spec: BatchSpec, store: Path, units: list[str], out: Path) -> tuple[float, float]:
-    """CPU seconds (its process, its kernels) of a serial :func:`fresh_batch` of ``units``' briefings."""
-    briefings = BatchSpec(reports=["briefing"], periods=spec.periods, formats=FORMATS)
-    batch = fresh_batch(briefings, out, store, "used = lambda who: resource.getrusage(who).ru_utime + "
-                        "resource.getrusage(who).ru_stime; print(used(resource.RUSAGE_SELF), "
-                        "used(resource.RUSAGE_CHILDREN))", departments=units, workers=1)
-    own, kernels = map(float, last_line(batch).split())
+    """CPU seconds (its process, its kernels) of a serial ``run_batch`` of ``units``' briefings, in a fresh
+    interpreter."""
+    code = ("import resource; from pathlib import Path; from parreport.process import prepare; prepare(); "
+            "from parreport.batch import BatchSpec, run_batch; "
+            f"run_batch(BatchSpec(reports=['briefing'], periods={spec.periods!r}, formats={FORMATS!r}), "
+            f"Path({str(out)!r}), data={str(store)!r}, departments={units!r}, workers=1, progress=False); "
+            "used = lambda who: resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime; "
+            "print(used(resource.RUSAGE_SELF), used(resource.RUSAGE_CHILDREN))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    own, kernels = map(float, done.stdout.split()[-2:])
     return own, kernels
 
 

@@ -95,6 +95,15 @@ class Processes:
             pending = waiting
 
 
+def worker_preload(formats: list[str]) -> tuple[str, ...]:
+    """The modules a local worker process needs before its first job: the batch runner and the renderers of
+    the registered ones among ``formats`` (see :mod:`parreport.batch.preload`; a spec's check reports the
+    others)."""
+    from parreport.render import FORMATS
+
+    return ("parreport.batch.runner", *(FORMATS[str(name)].module for name in formats if str(name) in FORMATS))
+
+
 PRELOAD_VARIABLE = "PARREPORT_WORKER_PRELOAD"  # the modules the forkserver imports (parreport.batch.preload)
 # Never a plain fork of this process: one that already holds DuckDB or ZeroMQ threads can deadlock the child.
 _CONTEXT = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")

@@ -29,6 +29,8 @@ from pathlib import Path
 
 from parreport.errors import ConfigError
 
+MANIFEST = "manifest.json"  # the record of the folder's reports (written by parreport.batch.publish)
+
 LOCK = ".parreport.lock"
 PARTIAL = ".partial"  # every scratch file or folder name starts with it or contains it
 JOURNAL_SUFFIX = ".publish.json"

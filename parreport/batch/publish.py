@@ -18,6 +18,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from parreport import fmt
+from parreport.batch.outdir import MANIFEST
 from parreport.batch.runner import OK, JobResult
 from parreport.metrics.definitions import PROVINCE, PROVINCE_LABEL
 from parreport.narrative import render
@@ -27,7 +28,6 @@ from parreport.render import FORMATS
 from parreport.reports.content import SAMPLE_DATA_LABEL
 from parreport.reports.kinds import PROVINCE_SCOPE, kinds
 
-MANIFEST = "manifest.json"
 INDEX = "index.html"
 PACKAGES = ("parreport", "pandas", "duckdb", "papermill", "nbconvert", "weasyprint", "matplotlib", "babel")
 

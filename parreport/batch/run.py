@@ -4,12 +4,12 @@ from __future__ import annotations
 from dataclasses import asdict
 from pathlib import Path
 
-from parreport.batch.executors import get_executor
-from parreport.batch.outdir import output_lock, recover
+from parreport.batch.executors import get_executor, worker_preload
+from parreport.batch.outdir import MANIFEST, output_lock, recover
 from parreport.batch.plan import plan
-from parreport.batch.publish import MANIFEST, write_index, write_manifest
+from parreport.batch.publish import write_index, write_manifest
 from parreport.batch.reuse import job_keys, previous_reports, reusable
-from parreport.batch.runner import OK, JobResult, run_jobs, worker_preload
+from parreport.batch.runner import OK, JobResult, run_jobs
 from parreport.batch.spec import BatchSpec
 from parreport.errors import ConfigError
 from parreport.metrics.shared import precompute_counts

@@ -120,12 +120,6 @@ def _record_failure(job: Job, result: JobResult, exc: Exception, executed: Path)
         result.outputs["failed_notebook"] = str(failed)
 
 
-def worker_preload(formats: list[str]) -> tuple[str, ...]:
-    """The modules a local worker process needs before its first job: this runner and the renderers of
-    ``formats`` (see :mod:`parreport.batch.preload`)."""
-    return (__name__, *(get_format(name).module for name in formats))
-
-
 def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes | Dask, progress: bool = True,
              timeout: float = DEFAULT_TIMEOUT,
              on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:

@@ -5,12 +5,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from parreport.errors import ConfigError
+from parreport.metrics.definitions import DEFAULT_TOLERANCE
 from parreport.paths import PARAMS_DIR, REPO_ROOT
 from parreport.periods import CONVENTIONS
 from parreport.render import get_format
-from parreport.metrics.catalogue import check_targets
-from parreport.metrics.s766 import DEFAULT_TOLERANCE, check_tolerance
-from parreport.reports.kinds import get_kind
 from parreport.yamlfile import read_yaml
 
 DEFAULT_TIMEOUT = 600  # seconds
@@ -40,6 +38,14 @@ class BatchSpec:
     @classmethod
     def load(cls, path: str | Path = DEFAULT_SPEC) -> "BatchSpec":
         """Read and check a spec file; unknown keys and bad values are errors naming the file."""
+        spec = cls.read(path)
+        spec.check(str(path))
+        return spec
+
+    @classmethod
+    def read(cls, path: str | Path = DEFAULT_SPEC) -> "BatchSpec":
+        """Read a spec file, not yet checked (see :meth:`check`); unknown keys are errors naming the file.
+        Reading loads nothing heavy: ``parreport run`` starts its workers between reading and checking."""
         path = Path(path)
         raw = read_yaml(path, "batch spec")
         known = {f.name for f in fields(cls)}
@@ -48,12 +54,14 @@ class BatchSpec:
             raise ConfigError(f"{path}: unknown key {', '.join(unknown)}; expected some of {', '.join(sorted(known))}")
         if raw.get("notebook") is not None:
             raw["notebook"] = _relative_to_repo(raw["notebook"])
-        spec = cls(**raw)
-        spec.check(str(path))
-        return spec
+        return cls(**raw)
 
     def check(self, where: str = "batch spec") -> None:
         """Raise :class:`ConfigError` for values that cannot work, before any kernel starts."""
+        from parreport.metrics.catalogue import check_targets  # the report kinds, and pandas with them
+        from parreport.metrics.s766 import check_tolerance
+        from parreport.reports.kinds import get_kind
+
         if not isinstance(self.reports, list) or not self.reports:
             raise ConfigError(f"{where}: reports must be a non-empty list of report kinds")
         self.reports = [str(name) for name in self.reports]

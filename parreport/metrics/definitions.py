@@ -8,6 +8,7 @@ from __future__ import annotations
 PROVINCE = "TOAN_TINH"  # the code under which province totals (sum of units) are reported
 PROVINCE_LABEL = "Toàn tỉnh"
 TOTAL_FIELD = "Tổng"
+DEFAULT_TOLERANCE = 0.05  # 766 points; a larger difference between computed and official is flagged
 
 # column → Vietnamese label, in the order of the official Biểu 06 table.
 COUNTS: dict[str, str] = {

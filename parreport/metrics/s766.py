@@ -13,11 +13,10 @@ import pandas as pd
 
 from parreport.errors import ConfigError
 from parreport.metrics.catalogue import GROUPS, SCORED, Indicator
-from parreport.metrics.definitions import PROVINCE
+from parreport.metrics.definitions import DEFAULT_TOLERANCE, PROVINCE
 from parreport.metrics.rates import rank_column
 from parreport.periods import Period
 
-DEFAULT_TOLERANCE = 0.05  # points; a larger difference between computed and official is flagged
 _EPSILON = 1e-9  # absorbs the binary error of differences of two-decimal numbers (0,05 stays within 0,05)
 HISTORY_QUARTERS = 8
 # Why computed and official points may differ, by the side the computed figure lies on.

@@ -16,12 +16,14 @@ import importlib
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Callable
-
-import nbformat
+from typing import TYPE_CHECKING, Callable
 
 from parreport.errors import ConfigError
-from parreport.reports.content import DOCUMENT_MIMETYPE, Document
+
+if TYPE_CHECKING:  # the registry itself loads neither: the command reads it before anything heavy
+    import nbformat
+
+    from parreport.reports.content import Document
 
 
 @dataclass
@@ -34,7 +36,9 @@ class RenderSource:
 
     @cached_property
     def document(self) -> Document:
-        """The content the notebook displayed under :data:`DOCUMENT_MIMETYPE`."""
+        """The content the notebook displayed under :data:`~parreport.reports.content.DOCUMENT_MIMETYPE`."""
+        from parreport.reports.content import DOCUMENT_MIMETYPE, Document
+
         for cell in self.notebook.cells:
             for output in cell.get("outputs", []):
                 data = output.get("data", {})
