@@ -5,7 +5,7 @@ import json
 import re
 
 from parreport.batch.publish import write_index, write_manifest
-from parreport.batch.runner import JobResult
+from parreport.batch.results import JobResult
 
 
 def result(department, period, status="ok", **outputs):

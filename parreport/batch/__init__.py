@@ -11,9 +11,9 @@ _API = {  # imported on first use: the kernels, executors and engine modules sta
     "run_batch": "parreport.batch.run",
     "BatchSpec": "parreport.batch.spec", "DEFAULT_SPEC": "parreport.batch.spec",
     "Job": "parreport.batch.plan",
-    "JobResult": "parreport.batch.runner", "DEFAULT_TIMEOUT": "parreport.batch.spec",
+    "JobResult": "parreport.batch.results", "DEFAULT_TIMEOUT": "parreport.batch.spec",
     "default_workers": "parreport.batch.executors",
-    "OK": "parreport.batch.runner", "NO_DATA": "parreport.batch.runner", "FAILED": "parreport.batch.runner",
+    "OK": "parreport.batch.results", "NO_DATA": "parreport.batch.results", "FAILED": "parreport.batch.results",
 }
 __all__ = sorted(_API)
 

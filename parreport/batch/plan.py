@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import papermill
-
 from parreport.batch.spec import ALL, LATEST, BatchSpec
 from parreport.errors import ConfigError
 from parreport.metrics.definitions import PROVINCE
@@ -80,6 +78,8 @@ def notebook_parameters(notebook: Path, offered: dict, explicit: set[str] = froz
 
 @lru_cache(maxsize=32)
 def _declared(notebook: Path, _modified: int) -> tuple[str, ...]:
+    import papermill  # here: a run whose reports are all reused still plans, and needs no papermill
+
     return tuple(papermill.inspect_notebook(str(notebook)))
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from parreport import fmt
 from parreport.batch.outdir import MANIFEST
-from parreport.batch.runner import OK, JobResult
+from parreport.batch.results import OK, JobResult
 from parreport.metrics.definitions import PROVINCE, PROVINCE_LABEL
 from parreport.narrative import render
 from parreport.periods import Period

@@ -15,7 +15,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from parreport.batch.plan import Job
-from parreport.batch.runner import JobResult
+from parreport.batch.results import JobResult
 from parreport.metrics import DossierData
 from parreport.metrics.shared import slice_digests
 from parreport.paths import REPO_ROOT, TEMPLATES_DIR

@@ -9,7 +9,7 @@ from parreport.batch.outdir import MANIFEST, output_lock, recover
 from parreport.batch.plan import plan
 from parreport.batch.publish import write_index, write_manifest
 from parreport.batch.reuse import job_keys, previous_reports, reusable
-from parreport.batch.runner import OK, JobResult, run_jobs
+from parreport.batch.results import OK, JobResult
 from parreport.batch.spec import BatchSpec
 from parreport.errors import ConfigError
 from parreport.metrics.shared import precompute_counts
@@ -59,12 +59,21 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
         def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
             result.key = keys[result.name] if result.status == OK else None
             record([result])
-        built = {result.name: result for result in run_jobs(todo, spec.formats, executor, progress=progress,
-                                                            timeout=spec.timeout, on_result=finished)}
+        built = {result.name: result for result in _run_jobs(todo, spec, executor, progress, finished)}
         results = [kept[job.name] or built[job.name] for job in jobs]
         record([result for result in results if result.reused])
         recover(out)  # scratch files of a worker process that died mid-report
         return results
+
+
+def _run_jobs(todo: list, spec: BatchSpec, executor, progress: bool, finished) -> list[JobResult]:
+    """Run the jobs left to make; the runner (papermill, nbformat, Jupyter) is loaded only if there are any,
+    so a run with nothing to rebuild ends sooner."""
+    if not todo:
+        return []
+    from parreport.batch.runner import run_jobs
+
+    return run_jobs(todo, spec.formats, executor, progress=progress, timeout=spec.timeout, on_result=finished)
 
 
 def _stage(data: str, out: Path, registry: Registry) -> str:

@@ -19,7 +19,6 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
@@ -30,39 +29,13 @@ from parreport.batch.executors import Dask, Processes, Serial
 from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.plan import Job
+from parreport.batch.results import FAILED, NO_DATA, OK, JobResult
 from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.batch.warm import ENGINE, shutdown_kernels
 from parreport.errors import NoDataError, ParreportError
 from parreport.process import freeze_once
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.content import HEADLINE_MIMETYPE
-
-OK, NO_DATA, FAILED = "ok", "no_data", "failed"
-
-
-@dataclass
-class JobResult:
-    kind: str
-    department: str
-    period: str
-    stem: str
-    status: str  # OK, NO_DATA or FAILED
-    parameters: dict
-    outputs: dict[str, str] = field(default_factory=dict)
-    seconds: dict[str, float] = field(default_factory=dict)
-    headline: dict = field(default_factory=dict)
-    error: str | None = None
-    key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
-    reused: bool = False  # the files of an earlier run with the same key were kept
-
-    @property
-    def name(self) -> str:
-        """As :attr:`Job.name`: ``period/department/stem``."""
-        return f"{self.period}/{self.department}/{self.stem}"
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
 
 def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> JobResult:
     """Execute, render and publish one report; never raises for a failure of the job itself."""

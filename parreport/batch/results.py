@@ -1,0 +1,30 @@
+"""What became of each report of a batch: the record the runner makes, the manifest keeps and reuse reads."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+OK, NO_DATA, FAILED = "ok", "no_data", "failed"
+
+
+@dataclass
+class JobResult:
+    kind: str
+    department: str
+    period: str
+    stem: str
+    status: str  # OK, NO_DATA or FAILED
+    parameters: dict
+    outputs: dict[str, str] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)
+    headline: dict = field(default_factory=dict)
+    error: str | None = None
+    key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
+    reused: bool = False  # the files of an earlier run with the same key were kept
+
+    @property
+    def name(self) -> str:
+        """As :attr:`Job.name`: ``period/department/stem``."""
+        return f"{self.period}/{self.department}/{self.stem}"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
