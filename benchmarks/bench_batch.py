@@ -163,6 +163,9 @@ def main() -> None:
                       f"formats {'+'.join(FORMATS)}, {args.workers} workers")
             briefings = [unit for unit in reports if unit != PROVINCE]
             sample = briefings[number * args.sample:(number + 1) * args.sample]
+            if not sample:
+                raise SystemExit(f"--rounds {args.rounds} x --sample {args.sample} asks for more briefings than "
+                                 f"the {len(briefings)} made: each round times other ones")
             folder = root / f"cli{number}"
             folder.mkdir()
             started = time.perf_counter()

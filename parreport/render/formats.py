@@ -74,7 +74,7 @@ class OutputFormat:
 
     def load(self) -> Callable[[RenderSource, Path], None]:
         """The renderer function (its module is imported the first time)."""
-        return getattr(importlib.import_module(self.module), self.renderer.split(":")[1])
+        return getattr(importlib.import_module(self.module), self.renderer.rpartition(":")[2])
 
 
 FORMATS: dict[str, OutputFormat] = {}
