@@ -1,6 +1,7 @@
 """The command line and the checks made before any kernel starts: exit codes, messages, codes as text."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -113,8 +114,9 @@ def test_a_notebook_gets_the_parameters_it_declares_and_must_declare_what_is_set
 def test_run_starts_its_workers_before_loading_the_library(tmp_path):
     """``parreport run`` starts the workers' forkserver before it imports pandas, DuckDB or Jupyter (about
     1,5 s of imports and planning that the forkserver's own imports then overlap), with the renderers of
-    the formats asked for; with a manifest already in the folder (a re-run) it leaves that to the batch,
-    which may have nothing to make (here an empty manifest: everything is made). Checked in a fresh interpreter: the start is intercepted and ends the run."""
+    the formats asked for; with reports already recorded in the folder (a re-run) it leaves that to the
+    batch, which may have nothing to make (here one recorded report, no longer reusable). Checked in a fresh
+    interpreter: the start is intercepted and ends the run."""
     code = ("import sys; from parreport.batch.executors import Processes\n"
             "def start(self):\n"
             "    print(self.preload, sorted(m for m in ('pandas', 'duckdb', 'jupyter_client') if m in sys.modules))\n"
@@ -124,6 +126,7 @@ def test_run_starts_its_workers_before_loading_the_library(tmp_path):
     run = [sys.executable, "-c", code, "run", "--out", str(tmp_path), "--workers", "2", "--format", "pdf"]
     started = subprocess.run(run, capture_output=True, text=True, timeout=120, check=True)
     assert started.stdout.strip() == "('parreport.batch.runner', 'parreport.render.pdf') []"
-    (tmp_path / "manifest.json").write_text("{}", encoding="utf-8")
+    recorded = {"reports": [{"kind": "briefing", "period": "2024-Q4", "department": "STP", "status": "ok"}]}
+    (tmp_path / "manifest.json").write_text(json.dumps(recorded), encoding="utf-8")
     rerun = subprocess.run(run, capture_output=True, text=True, timeout=120, check=True)
-    assert "'pandas'" in rerun.stdout  # started later, by the batch, once it found every report to make
+    assert "'pandas'" in rerun.stdout  # started later, by the batch, once it found reports to make

@@ -136,3 +136,12 @@ def _sync(folder: Path) -> None:
         os.fsync(descriptor)
     finally:
         os.close(descriptor)
+
+
+def previous_reports(out: Path) -> dict:
+    """The reports of the folder's manifest, by (kind, period, department); empty without a manifest."""
+    path = out / MANIFEST
+    if not path.exists():
+        return {}
+    reports = json.loads(path.read_text(encoding="utf-8")).get("reports", [])
+    return {(r.get("kind"), r.get("period"), r.get("department")): r for r in reports}

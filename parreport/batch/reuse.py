@@ -58,15 +58,6 @@ def reusable(job: Job, key: str, previous: dict, out: Path) -> JobResult | None:
                      headline=entry.get("headline", {}), key=key, reused=True)
 
 
-def previous_reports(out: Path, manifest_name: str) -> dict:
-    """The reports of the folder's manifest, by (kind, period, department); empty without a manifest."""
-    path = out / manifest_name
-    if not path.exists():
-        return {}
-    reports = json.loads(path.read_text(encoding="utf-8")).get("reports", [])
-    return {(r.get("kind"), r.get("period"), r.get("department")): r for r in reports}
-
-
 def _package_digest() -> str:
     """parreport's version and a digest of its code and templates (a change rebuilds every report)."""
     digest = hashlib.sha256(version("parreport").encode())

@@ -5,10 +5,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 from parreport.batch.executors import get_executor, worker_preload
-from parreport.batch.outdir import MANIFEST, output_lock, recover
+from parreport.batch.outdir import output_lock, previous_reports, recover
 from parreport.batch.plan import plan
 from parreport.batch.publish import write_index, write_manifest
-from parreport.batch.reuse import job_keys, previous_reports, reusable
+from parreport.batch.reuse import job_keys, reusable
 from parreport.batch.results import OK, JobResult
 from parreport.batch.spec import BatchSpec
 from parreport.errors import ConfigError
@@ -35,7 +35,7 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
         recover(out)
         scheduler = scheduler or spec.scheduler
         executor = get_executor(workers, scheduler, preload=worker_preload(spec.formats))
-        previous = {} if force else previous_reports(out, MANIFEST)
+        previous = {} if force else previous_reports(out)
         if not previous:  # every report will be made: the workers get ready while the batch plans
             executor.start()
         source = _stage(given, out, registry) if given else demo

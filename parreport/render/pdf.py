@@ -107,8 +107,8 @@ def png_image_data(image: Image.Image) -> bytes:
     """What WeasyPrint writes as the data of an image without alpha: the PNG's compressed rows (its IDAT
     chunks), which a PDF image holds as they are. WeasyPrint makes them by decoding the PNG and encoding
     it again at zlib's default level, about 0,12 s for the five charts of a briefing; a PNG that is
-    already 8-bit RGB (raw mode "RGB") and not interlaced, as every chart of ours is, gives its own rows instead, byte for byte.
-    Any other image goes through WeasyPrint's own code. Installed over WeasyPrint's private
+    already 8-bit RGB (raw mode "RGB") and not interlaced, as every chart of ours is, gives its own rows
+    instead, byte for byte. Any other image goes through WeasyPrint's own code. Installed over WeasyPrint's private
     ``RasterImage._get_png_data`` (see the test that checks it still serves)."""
     source = getattr(image, "fp", None)
     if not (image.format == "PNG" and image.mode == "RGB" and isinstance(source, io.BytesIO)
