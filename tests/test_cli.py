@@ -111,6 +111,21 @@ def test_a_notebook_gets_the_parameters_it_declares_and_must_declare_what_is_set
         notebook_parameters(path, offered)
 
 
+def test_the_parameters_cell_is_read_as_python(tmp_path):
+    """The declared names are the parameters cell's assignments, annotated or chained; a cell that is not
+    Python is refused with the notebook's name, before any kernel starts."""
+    notebook = nbformat.read(NOTEBOOKS_DIR / "briefing.ipynb", as_version=4)
+    notebook.cells[0].source = 'department: str = "STNMT"  # mã\nperiod = year = "2024"\nimport os\n'
+    path = tmp_path / "typed.ipynb"
+    nbformat.write(notebook, path)
+    offered = {"department": "X", "period": "2024", "data": None}
+    assert notebook_parameters(path, offered) == {"department": "X", "period": "2024"}
+    notebook.cells[0].source = 'department = "STNMT"\nperiod = \n'
+    nbformat.write(notebook, path)
+    with pytest.raises(ConfigError, match=r"typed.ipynb: its 'parameters' cell is not valid Python \(line 2"):
+        notebook_parameters(path, offered)
+
+
 def test_run_starts_its_workers_before_loading_the_library(tmp_path):
     """``parreport run`` starts the workers' forkserver before it imports pandas, DuckDB or Jupyter (about
     1,5 s of imports and planning that the forkserver's own imports then overlap), with the renderers of

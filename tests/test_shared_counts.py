@@ -178,3 +178,31 @@ def test_a_process_reads_a_store_once_until_its_data_or_registry_change(tmp_path
     fourth = load_inputs(q1, data=store_path, registry=Registry.load(renamed))
     assert fourth.dossiers is not third.dossiers
     assert scorecard(fourth.dossiers, q1).set_index("department").loc["STP", "name"] == "Sở Tư pháp tỉnh"
+
+
+def test_a_stores_slice_digests_are_kept_with_its_counts(tmp_path, registry):
+    """The batch's slice digests are computed once per store, registry and code, and read back by a re-run
+    (which then reads no count); other data, or another registry, digests again."""
+    # HS1: STNMT, Đất đai, received 6/1/2020, closed 10/1 (due 20/1), so Q1 2020 has data for STNMT only.
+    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-10,true"])
+    store_path, q1, units = tmp_path / "province.duckdb", Period.parse("2020-Q1"), ["STP", "STNMT", PROVINCE]
+    with Store(store_path) as store:
+        store.ingest(records, registry)
+    with Store(store_path, read_only=True) as store:
+        shared = SharedCounts(store)
+        first = shared.slice_digests(registry, q1, units)
+        assert first == slice_digests(DossierData.from_store(store, registry), q1, units)
+        [kept] = (shared.folder / "slices").iterdir()
+        kept.write_text('{"STP": "kept"}', encoding="utf-8")  # what a re-run returns is the file's content
+        assert SharedCounts(store).slice_digests(registry, q1, reversed(units)) == {"STP": "kept"}
+        renamed = tmp_path / "renamed.yaml"  # another registry: digested on its own
+        renamed.write_text(REGISTRY_YAML.replace('name: "Sở Tư pháp"', 'name: "Sở Tư pháp tỉnh"'), encoding="utf-8")
+        assert SharedCounts(store).slice_digests(Registry.load(renamed), q1, units)["STP"] != "kept"
+        assert len(list((shared.folder / "slices").iterdir())) == 2
+    # HS3: STP, received 3/2/2020, closed on its due day: a new fingerprint, digested afresh.
+    more = write(tmp_path / "more.csv", HEADER, ["HS3,STP,Công chứng,2020-02-03,2020-02-10,2020-02-10,true"])
+    with Store(store_path) as store:
+        store.ingest(more, registry)
+    with Store(store_path, read_only=True) as store:
+        again = SharedCounts(store).slice_digests(registry, q1, units)
+    assert again["STP"] != first["STP"] and again[PROVINCE] != first[PROVINCE]

@@ -1,11 +1,11 @@
 """Incremental runs: a report whose inputs are unchanged since the last run is not built again.
 
 A job's key digests everything its files depend on: the notebook, the parameters, the counts it reads
-(:func:`parreport.metrics.shared.slice_digests`: a unit's report reads its own rows, ranks and the
-province totals; the province's report reads every unit), the other tables of the store (PAR Index,
-SIPAS, 766 scores), the formats, and parreport itself (version and source). When the manifest of the
-output folder holds a successful report with the same key and its files are all there, the report is
-reused (``reused: true`` in the manifest).
+(:func:`parreport.metrics.shared.slice_digests`, kept with the store's shared counts: a unit's report reads
+its own rows, ranks and the province totals; the province's report reads every unit), the other tables
+of the store (PAR Index, SIPAS, 766 scores), the formats, and parreport itself (version and source). When
+the manifest of the output folder holds a successful report with the same key and its files are all there,
+the report is reused (``reused: true`` in the manifest).
 """
 from __future__ import annotations
 
@@ -16,8 +16,7 @@ from pathlib import Path
 
 from parreport.batch.plan import Job
 from parreport.batch.results import JobResult
-from parreport.metrics import DossierData
-from parreport.metrics.shared import slice_digests
+from parreport.metrics.shared import SharedCounts
 from parreport.paths import REPO_ROOT, TEMPLATES_DIR
 from parreport.registry import Registry
 from parreport.store import Store
@@ -27,7 +26,7 @@ _SOURCES = (REPO_ROOT / "parreport", TEMPLATES_DIR)
 
 def job_keys(jobs: list[Job], store: Store, registry: Registry, formats: list[str]) -> dict[str, str]:
     """The key of each job (by :attr:`Job.name`), from the store's shared counts."""
-    data = DossierData.from_store(store, registry)
+    shared = SharedCounts(store)
     other_tables = store.sql("SELECT string_agg(sha256, ',' ORDER BY sha256) AS s FROM ingests "
                              "WHERE kind NOT IN ('dossiers', 'counts')")["s"].iloc[0] or ""
     common = f"{_package_digest()}|{other_tables}|{','.join(sorted(formats))}"
@@ -35,7 +34,7 @@ def job_keys(jobs: list[Job], store: Store, registry: Registry, formats: list[st
     for period in {job.period for job in jobs}:
         departments = sorted({job.department for job in jobs if job.period == period})
         slices.update({f"{period.convention}:{period.code}:{code}": digest
-                       for code, digest in slice_digests(data, period, departments).items()})
+                       for code, digest in shared.slice_digests(registry, period, departments).items()})
     keys = {}
     for job in jobs:
         digest = hashlib.sha256(common.encode())

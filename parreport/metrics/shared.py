@@ -10,10 +10,12 @@ periods it needs the same way (and keeps them for the next run).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,10 +30,12 @@ from parreport.periods import Period
 
 if TYPE_CHECKING:  # the store imports ingest, which reads the catalogue of this package
     from parreport.metrics.dossiers import DossierData
+    from parreport.registry import Registry
     from parreport.store import Store
 
 TREND_PERIODS = 8  # periods in a briefing's trend chart, the current one included
 _CODE = [Path(counts.__file__), Path(counts_sql.__file__)]
+_DIGEST_CODE = [Path(__file__).with_name(name) for name in ("shared.py", "rates.py", "dossiers.py")]  # slice_digests
 
 
 def periods_read(periods: Iterable[Period]) -> list[Period]:
@@ -54,16 +58,43 @@ class SharedCounts:
     def get(self, periods: Iterable[Period]) -> dict[Period, pd.DataFrame]:
         """The counts of each period (columns of :func:`~parreport.metrics.counts.from_records`)."""
         periods = list(dict.fromkeys(periods))
-        found = {p: pd.read_parquet(self._file(p)) for p in periods if self.folder and self._file(p).exists()}
-        missing = [p for p in periods if p not in found]
-        for period, frame in zip(missing, self._compute(missing)):
-            found[period] = frame
-            if self.folder:
-                _write_parquet(frame, self._file(period))
+        found = {p: pd.read_parquet(self._file(p)) for p in periods if self._kept(p)}
+        found.update(self._compute_and_keep([p for p in periods if p not in found]))
         return {p: _typed(found[p]) for p in periods}
+
+    def keep(self, periods: Iterable[Period]) -> None:
+        """Compute and keep the counts of the periods that are not kept yet (nothing is read back)."""
+        self._compute_and_keep([p for p in dict.fromkeys(periods) if not self._kept(p)])
+
+    def slice_digests(self, registry: Registry, period: Period, departments: Iterable[str]) -> dict[str, str]:
+        """:func:`slice_digests` of these counts, kept in the folder with them: a re-run on the same store,
+        registry and code reads them back instead of reading every count again."""
+        from parreport.metrics.dossiers import DossierData  # it reads its counts through this class
+
+        departments = sorted(departments)
+        if self.folder is None:
+            return slice_digests(DossierData(self.get, registry), period, departments)
+        code = b"".join(path.read_bytes() for path in _DIGEST_CODE)
+        key = hashlib.sha256(repr((registry, period, departments)).encode() + code).hexdigest()[:16]
+        path = self.folder / "slices" / f"{key}.json"
+        if path.exists():
+            return json.loads(path.read_text(encoding="utf-8"))
+        digests = slice_digests(DossierData(self.get, registry), period, departments)
+        _write_atomically(path, lambda scratch: scratch.write_text(json.dumps(digests), encoding="utf-8"))
+        return digests
+
+    def _kept(self, period: Period) -> bool:
+        return self.folder is not None and self._file(period).exists()
 
     def _file(self, period: Period) -> Path:
         return self.folder / period.convention / f"{period.code}.parquet"
+
+    def _compute_and_keep(self, periods: list[Period]) -> dict[Period, pd.DataFrame]:
+        computed = dict(zip(periods, self._compute(periods)))
+        if self.folder:
+            for period, frame in computed.items():
+                _write_atomically(self._file(period), partial(frame.to_parquet, index=False))
+        return computed
 
     def _compute(self, periods: list[Period]) -> list[pd.DataFrame]:
         if not periods:
@@ -84,7 +115,7 @@ def precompute_counts(store: Store, periods: Iterable[Period]) -> Path | None:
     them for the kernels; folders of earlier data of the same store are removed. Returns the folder
     (``None`` for a store without a file, whose counts cannot be shared)."""
     shared = SharedCounts(store)
-    shared.get(periods_read(periods))
+    shared.keep(periods_read(periods))
     if shared.folder is not None:
         for stale in shared.folder.parent.iterdir():
             if stale != shared.folder and stale.is_dir():
@@ -105,11 +136,12 @@ def _folder(store: Store) -> Path | None:
     return base / key
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write atomically: concurrent kernels computing the same period never see half a file."""
+def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """``write`` a scratch file beside ``path`` and move it there: concurrent kernels computing the same
+    period never see half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
-    frame.to_parquet(scratch, index=False)
+    write(scratch)
     os.replace(scratch, path)
 
 
