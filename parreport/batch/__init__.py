@@ -10,7 +10,7 @@ import importlib
 _API = {  # imported on first use: the kernels, executors and engine modules stay light to import
     "run_batch": "parreport.batch.run",
     "BatchSpec": "parreport.batch.spec", "DEFAULT_SPEC": "parreport.batch.spec",
-    "Job": "parreport.batch.plan",
+    "Job": "parreport.batch.job",
     "JobResult": "parreport.batch.results", "DEFAULT_TIMEOUT": "parreport.batch.spec",
     "default_workers": "parreport.batch.executors",
     "OK": "parreport.batch.results", "NO_DATA": "parreport.batch.results", "FAILED": "parreport.batch.results",

@@ -3,38 +3,19 @@ from __future__ import annotations
 
 import ast
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from parreport.batch.job import Job
 from parreport.batch.spec import ALL, LATEST, BatchSpec
 from parreport.errors import ConfigError
-from parreport.metrics.definitions import PROVINCE
-from parreport.metrics.s766 import DEFAULT_TOLERANCE
+from parreport.metrics.definitions import DEFAULT_TOLERANCE, PROVINCE
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport.reports.kinds import get_kind
 from parreport.store import Store
 
 REQUIRED_PARAMETERS = ("department", "period")
-
-
-@dataclass(frozen=True)
-class Job:
-    """One report to produce: a notebook run for a unit and period, written as ``out_dir/stem.*``.
-    Small and picklable: codes, paths and the parameters the notebook declares."""
-
-    kind: str
-    department: str
-    period: Period
-    notebook: Path
-    out_dir: Path
-    stem: str
-    parameters: dict
-
-    @property
-    def name(self) -> str:
-        return f"{self.period.code}/{self.department}/{self.stem}"
 
 
 def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path,

@@ -14,7 +14,7 @@ import json
 from importlib.metadata import version
 from pathlib import Path
 
-from parreport.batch.plan import Job
+from parreport.batch.job import Job
 from parreport.batch.results import JobResult
 from parreport.metrics.shared import SharedCounts
 from parreport.paths import REPO_ROOT, TEMPLATES_DIR

@@ -28,14 +28,14 @@ from tqdm import tqdm
 from parreport.batch.executors import Dask, Processes, Serial
 from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
-from parreport.batch.plan import Job
+from parreport.batch.job import Job
 from parreport.batch.results import FAILED, NO_DATA, OK, JobResult
 from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.batch.warm import ENGINE, shutdown_kernels
 from parreport.errors import NoDataError, ParreportError
 from parreport.process import freeze_once
 from parreport.render import FORMATS, RenderSource, get_format
-from parreport.reports.content import HEADLINE_MIMETYPE
+from parreport.reports.mimetypes import HEADLINE_MIMETYPE
 
 def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> JobResult:
     """Execute, render and publish one report; never raises for a failure of the job itself."""

@@ -36,8 +36,9 @@ class RenderSource:
 
     @cached_property
     def document(self) -> Document:
-        """The content the notebook displayed under :data:`~parreport.reports.content.DOCUMENT_MIMETYPE`."""
-        from parreport.reports.content import DOCUMENT_MIMETYPE, Document
+        """The content the notebook displayed under :data:`~parreport.reports.mimetypes.DOCUMENT_MIMETYPE`."""
+        from parreport.reports.content import Document
+        from parreport.reports.mimetypes import DOCUMENT_MIMETYPE
 
         for cell in self.notebook.cells:
             for output in cell.get("outputs", []):
