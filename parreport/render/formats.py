@@ -71,11 +71,11 @@ class OutputFormat:
     @property
     def module(self) -> str:
         """The renderer's module: ``parreport.render.pdf``."""
-        return self.renderer.split(":")[0]
+        return self.renderer.partition(":")[0]
 
     def load(self) -> Callable[[RenderSource, Path], None]:
         """The renderer function (its module is imported the first time)."""
-        return getattr(importlib.import_module(self.module), self.renderer.rpartition(":")[2])
+        return getattr(importlib.import_module(self.module), self.renderer.partition(":")[2])
 
 
 FORMATS: dict[str, OutputFormat] = {}
