@@ -115,14 +115,17 @@ def in_fresh_python(code: str, tmp: Path) -> str:
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers are forked from a forkserver on Linux")
 def test_workers_start_with_the_preloaded_modules_loaded(tmp_path):
-    """The forkserver imported them once; a worker finds them loaded before its job imports anything."""
-    names = ["parreport.batch.runner", "parreport.render.pdf", "weasyprint", "parreport.render.docx"]
+    """The forkserver imported them once; a worker finds them loaded before its job imports anything, and
+    nothing the runner and the PDF renderer do not use (the job and the content's MIME types are read
+    without the report kinds, so without pandas and DuckDB)."""
+    names = ["parreport.batch.runner", "parreport.render.pdf", "weasyprint", "parreport.render.docx", "pandas",
+             "duckdb", "parreport.reports.kinds"]
     found = in_fresh_python(
         "from parreport.batch.executors import Processes\n"
         "from tests.test_executors import loaded\n"
         f"print(dict(Processes(2, ('parreport.batch.runner', 'parreport.render.pdf')).map(loaded, [{names!r}])))",
         tmp_path)
-    assert found.strip() == str({0: names[:3]})  # not docx: nothing asked for it
+    assert found.strip() == str({0: names[:3]})  # not docx: nothing asked for it; not the planner's modules
 
 
 def test_processes_that_made_pdfs_leave_no_font_folder(tmp_path):

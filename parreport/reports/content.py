@@ -17,14 +17,14 @@ from dataclasses import asdict, dataclass, field, fields
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+import pandas as pd
+
 from parreport.narrative import render
 from parreport.reports.mimetypes import DOCUMENT_MIMETYPE, HEADLINE_MIMETYPE
 
 
 def plain(row: Mapping[str, Any]) -> dict:
     """A row (a pandas Series or a mapping) as plain Python values (NA → None), for templates and tables."""
-    import pandas as pd  # here: a process that only renders a Document (a docx or xlsx worker) needs no pandas
-
     return {key: (None if pd.api.types.is_scalar(value) and pd.isna(value)
                   else value.item() if hasattr(value, "item") else value)
             for key, value in row.items()}
