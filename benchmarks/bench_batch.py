@@ -14,7 +14,9 @@ One run on the demo's latest quarter, every unit's briefing plus the province ov
 (c) the in-process floor: one plain Python process makes the same Documents with the same library calls
     (``load_briefing`` / ``load_overview`` → ``.document()``), puts their displays in an in-memory notebook
     (no kernel, nothing executed) and renders it with the same ``html`` and ``pdf`` formats;
-(d) (b) again in the same folder with nothing changed (incremental reuse), against the median (b);
+(d) (b) again in the same folder with nothing changed (incremental reuse), right after each (b), as a share
+    of that (b); the median of the rounds' shares is printed (a single re-run of about a second is as noisy
+    as the machine);
 (e) where a briefing's CPU time goes in a batch: serial batches of 1 and of ``--cpu-reports`` briefings,
     each in a fresh process; the difference divided by the extra reports is the CPU of one briefing in
     the batch process (papermill, rendering) and in its kernel (figures, charts).
@@ -151,13 +153,18 @@ def main() -> None:
     root = Path(tempfile.mkdtemp(prefix="parreport-bench-"))
     try:
         out = root / "reports"
-        batches, ratios, peaks, chained = [], [], [], []
+        batches, ratios, peaks, chained, nochange, shares = [], [], [], [], [], []
         for number in range(args.rounds):
             b, results, peak = timed_batch(spec, out, store, args.workers, force=True)
             batches.append(b)
             peaks.append(peak)
             reports = [r["department"] for r in results if r["status"] == OK]
             count = len(results)
+            d, again, _ = timed_batch(spec, out, store, args.workers, force=False)
+            if not all(r["reused"] for r in again):
+                raise SystemExit(f"the no-change re-run rebuilt {sum(not r['reused'] for r in again)} reports")
+            nochange.append(d)
+            shares.append(d / b)
             if number == 0:
                 print(f"demo latest quarter {period}: {count} reports ({len(reports)} ok), "
                       f"formats {'+'.join(FORMATS)}, {args.workers} workers")
@@ -175,13 +182,10 @@ def main() -> None:
             chained.append(per_report)
             ratios.append(per_report * count / b)
             print(f"round {number + 1}: (b) parreport run {b:5.1f} s ({b / count:4.2f} s per report); "
+                  f"(d) no-change re-run {d:4.1f} s ({len(again)}/{len(again)} reused) = {100 * d / b:.1f} % of it; "
                   f"(a) command-line chain {per_report:5.2f} s per report on {', '.join(sample)}, "
                   f"x {count} = {per_report * count:5.1f} s; a/b = {ratios[-1]:4.1f}")
         b = statistics.median(batches)
-
-        d, again, _ = timed_batch(spec, out, store, args.workers, force=False)
-        print(f"(d) no-change re-run:                {d:7.1f} s total "
-              f"({sum(r['reused'] for r in again)}/{len(again)} reused) = {100 * d / b:.1f} % of (b)")
 
         folder = root / "floor"
         folder.mkdir()
@@ -203,8 +207,10 @@ def main() -> None:
         print(f"(b) median {b:.1f} s of {timed}; (a) {statistics.mean(chained):.2f} s per report on average, "
               f"{statistics.mean(chained) * count:.1f} s for {count}")
         rounds = ", ".join(f"{r:.1f}" for r in ratios)
+        kept = ", ".join(f"{100 * share:.1f}" for share in shares)
         print(f"b/c = {b / c:.2f}   a/b = {statistics.median(ratios):.1f} (median of {rounds})   "
-              f"no-change re-run = {100 * d / b:.1f} % of b")
+              f"no-change re-run = {100 * statistics.median(shares):.1f} % of b (median of {kept}; "
+              f"{', '.join(f'{x:.1f}' for x in nochange)} s)")
         print(f"peak RSS of (b)'s process tree: {max(peaks):.0f} MB (its interpreter, the forkserver, the workers and "
               f"their kernels, shared pages counted in each)")
     finally:
