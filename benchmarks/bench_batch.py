@@ -35,7 +35,6 @@ from parreport.process import prepare
 prepare()
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -49,6 +48,7 @@ from pathlib import Path
 import nbformat
 
 from parreport.batch import OK, BatchSpec, default_workers
+from parreport.batch.outdir import previous_reports
 from parreport.metrics.definitions import PROVINCE
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.render import RenderSource, get_format
@@ -86,7 +86,7 @@ def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bo
     seconds = time.perf_counter() - started
     if batch.returncode != 0:
         raise SystemExit(f"parreport run failed (exit code {batch.returncode})")
-    reports = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    reports = previous_reports(out).values()
     return seconds, [{key: r[key] for key in ("department", "status", "reused")} for r in reports], peak
 
 

@@ -171,8 +171,8 @@ def _run(args: argparse.Namespace) -> int:
 def _start_workers(spec: "batch.BatchSpec", args: argparse.Namespace) -> None:
     """Start the local workers' forkserver before this process loads the library and plans, when every
     report will be made (``--force``, or no report recorded in ``--out`` yet: the batch's own rule); else
-    the batch starts it if any report needs making. It imports the runner and the renderers meanwhile (see ``parreport.batch.preload``).
-    A spec that then fails its check leaves it to finish those imports and exit."""
+    the batch starts it if any report needs making. It imports the runner and the renderers meanwhile (see
+    ``parreport.batch.preload``). A spec that then fails its check leaves it to finish those imports and exit."""
     if args.force or not previous_reports(args.out):
         scheduler = args.scheduler or spec.scheduler
         get_executor(args.workers, scheduler, preload=worker_preload(args.format or spec.formats)).start()

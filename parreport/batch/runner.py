@@ -37,6 +37,7 @@ from parreport.process import freeze_once
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.mimetypes import HEADLINE_MIMETYPE
 
+
 def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> JobResult:
     """Execute, render and publish one report; never raises for a failure of the job itself."""
     result = JobResult(job.kind, job.department, job.period.code, job.stem, OK, job.parameters)

@@ -72,16 +72,18 @@ class SharedCounts:
         from parreport.metrics.dossiers import DossierData  # it reads its counts through this class
 
         departments = sorted(departments)
-        if self.folder is None:
-            return slice_digests(DossierData(self.get, registry), period, departments)
-        code = b"".join(path.read_bytes() for path in _DIGEST_CODE)
-        key = hashlib.sha256(repr((registry, period, departments)).encode() + code).hexdigest()[:16]
-        path = self.folder / "slices" / f"{key}.json"
-        if path.exists():
+        path = self._digests_file(registry, period, departments) if self.folder else None
+        if path and path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
         digests = slice_digests(DossierData(self.get, registry), period, departments)
-        _write_atomically(path, lambda scratch: scratch.write_text(json.dumps(digests), encoding="utf-8"))
+        if path:
+            _write_atomically(path, lambda scratch: scratch.write_text(json.dumps(digests), encoding="utf-8"))
         return digests
+
+    def _digests_file(self, registry: Registry, period: Period, departments: list[str]) -> Path:
+        code = b"".join(path.read_bytes() for path in _DIGEST_CODE)
+        key = hashlib.sha256(repr((registry, period, departments)).encode() + code).hexdigest()[:16]
+        return self.folder / "slices" / f"{key}.json"
 
     def _kept(self, period: Period) -> bool:
         return self.folder is not None and self._file(period).exists()
