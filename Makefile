@@ -6,7 +6,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 WORKERS ?=  # empty: parreport's default, one worker per core (fewer if memory is short)
 
-.PHONY: demo test install clean
+.PHONY: demo test install bytecode clean
 
 install: $(STAMP)
 
@@ -18,10 +18,15 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
-demo: $(STAMP)
+# Python writes a module's bytecode on first import unless PYTHONDONTWRITEBYTECODE is set (as on some CI
+# machines); then every process (the command, its workers, each report's kernel) compiles the package again.
+bytecode: $(STAMP)
+	$(BIN)/python -m compileall -q parreport
+
+demo: bytecode
 	$(BIN)/parreport run params/quarterly.yaml --out reports $(if $(WORKERS),--workers $(WORKERS))
 
-test: $(STAMP)
+test: bytecode
 	$(BIN)/python -m pytest -q
 
 clean:

@@ -136,6 +136,14 @@ class Store:
         """Record that this store holds generated demo data: every report from it says "Dữ liệu mẫu"."""
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('sample_data', 'true')")
 
+    def latest_event(self, kind: str) -> datetime | None:
+        """The latest reception or completion date that a current row of ``kind`` records (None: no date).
+
+        It is the furthest ``as_of`` of that kind's files, read from the ingest log instead of a pass over
+        every row: a file whose ``as_of`` is furthest (the last ingested of them) supplies the current version
+        of each of its rows, so the row holding that date is current, and no row of any file is later."""
+        return self.con.execute("SELECT max(as_of) FROM ingests WHERE kind = ?", [kind]).fetchone()[0]
+
     def fingerprint(self) -> str:
         """A digest of every file the store holds: equal fingerprints mean equal inputs."""
         digest = self.con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]

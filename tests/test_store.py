@@ -46,6 +46,25 @@ def test_latest_export_wins_whatever_the_ingest_order(tmp_path, registry, export
         assert len(store.sql("SELECT * FROM dossiers_versions WHERE dossier_id = 'HS1'")) == 2  # history kept
 
 
+@pytest.mark.parametrize("order", [("december", "january"), ("january", "december")])
+def test_the_latest_event_is_that_of_the_current_rows(tmp_path, registry, exports, order):
+    # December's latest date is HS1's reception, 20/12/2019; January's is HS3's reception, 15/01/2020 (its
+    # HS1 completion is 06/01). Whatever the order, January's rows are current and the latest is 15/01/2020.
+    files = dict(zip(("december", "january"), exports))
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.latest_event("dossiers") is None
+        for name in order:
+            store.ingest(files[name], registry)
+        assert str(store.latest_event("dossiers")) == "2020-01-15 00:00:00"
+        # A correction with the same latest date, ingested last, becomes current for HS3 and moves its
+        # reception back to 14/01; HS4's reception keeps 15/01/2020 as the latest date.
+        store.ingest(export(tmp_path / "correction.csv", ["HS3,STP,Công chứng,2020-01-14,2020-01-20,",
+                                                          "HS4,STP,Công chứng,2020-01-15,2020-01-20,"]), registry)
+        current = store.sql("SELECT max(greatest(received_at, coalesce(completed_at, received_at))) AS d "
+                            "FROM dossiers")["d"].iloc[0]
+        assert str(store.latest_event("dossiers")) == str(current) == "2020-01-15 00:00:00"
+
+
 def test_reingesting_the_same_file_is_skipped(tmp_path, registry, exports):
     with Store(tmp_path / "s.duckdb") as store:
         first = store.ingest(exports[0], registry)

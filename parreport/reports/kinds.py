@@ -11,15 +11,15 @@ import difflib
 import importlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from parreport.errors import ConfigError
 from parreport.metrics.definitions import PROVINCE
 from parreport.periods import Period
 from parreport.registry import Registry
-from parreport.store import Store
+
+if TYPE_CHECKING:
+    from parreport.store import Store
 
 UNIT, PROVINCE_SCOPE = "unit", "province"
 # The modules that register the built-in kinds; imported on first use of the registry (planning a batch, a
@@ -88,10 +88,10 @@ def get_kind(name: str) -> ReportKind:
 
 def latest_quarter(store: Store) -> Period:
     """The last calendar quarter that the store's dossier data reaches (dossier events or Biểu 06 quarters)."""
-    last = store.sql("SELECT max(greatest(received_at, coalesce(completed_at, received_at))) AS d FROM dossiers")["d"].iloc[0]
-    candidates = [] if pd.isna(last) else [Period(last.year, "Q", (last.month - 1) // 3 + 1)]
-    stated = map(Period.parse, store.sql("SELECT DISTINCT period FROM counts")["period"])
-    candidates += [period for period in stated if period.kind == "Q"]
+    last = store.latest_event("dossiers")
+    candidates = [] if last is None else [Period(last.year, "Q", (last.month - 1) // 3 + 1)]
+    stated = store.con.execute("SELECT DISTINCT period FROM counts").fetchall()
+    candidates += [period for period in (Period.parse(code) for code, in stated) if period.kind == "Q"]
     if not candidates:
         raise ConfigError("the data holds no dossier and no quarterly count: cannot tell the latest quarter")
     return max(candidates)
@@ -99,7 +99,7 @@ def latest_quarter(store: Store) -> Period:
 
 def latest_year(store: Store) -> Period:
     """The last year the PAR Index data reaches."""
-    last = store.sql("SELECT max(year) AS y FROM par_index")["y"].iloc[0]
-    if pd.isna(last):
+    last, = store.con.execute("SELECT max(year) FROM par_index").fetchone()
+    if last is None:
         raise ConfigError("the data holds no PAR Index score: cannot tell the latest year")
     return Period(int(last), "Y", 1)
