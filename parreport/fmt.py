@@ -5,6 +5,8 @@ A missing value (no dossier to divide by) is written as :data:`MISSING`.
 """
 from __future__ import annotations
 
+import math
+import sys
 import unicodedata
 from functools import lru_cache
 from datetime import date, datetime
@@ -12,14 +14,19 @@ from numbers import Real
 
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
-import pandas as pd
 
 LOCALE = "vi"
 MISSING = "–"
 
 
-def _is_missing(value: object) -> bool:
-    return value is None or bool(pd.isna(value))
+def is_missing(value: object) -> bool:
+    """None, NaN, or pandas' NA or NaT: no figure to write. pandas is asked only once something loaded it
+    (a value of its own means it is loaded), so that writing the index of a run with nothing to rebuild
+    never loads it."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return True
+    pandas = sys.modules.get("pandas")
+    return pandas is not None and pandas.api.types.is_scalar(value) and bool(pandas.isna(value))
 
 
 @lru_cache(maxsize=8192, typed=True)  # a report writes the same values many times (chart ticks, tables)
@@ -30,21 +37,21 @@ def _decimal(value: float, digits: int) -> str:
 
 def number(value: Real | None, digits: int = 0) -> str:
     """A count or amount: ``1874`` → ``1.874``; ``90.26`` with ``digits=2`` → ``90,26``."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     return _decimal(value, digits)
 
 
 def percent(ratio: Real | None, digits: int = 2) -> str:
     """A ratio as a percentage: ``0.9958`` → ``99,58%``."""
-    if _is_missing(ratio):
+    if is_missing(ratio):
         return MISSING
     return _decimal(float(ratio) * 100, digits) + "%"
 
 
 def pp_change(delta: Real | None, digits: int = 2) -> str:
     """A change between two ratios in percentage points: ``0.0747`` → ``tăng 7,47 điểm phần trăm``."""
-    if _is_missing(delta):
+    if is_missing(delta):
         return MISSING
     points = round(float(delta) * 100, digits)
     if points == 0:
@@ -56,7 +63,7 @@ def pp_change(delta: Real | None, digits: int = 2) -> str:
 def count_change(delta: Real | None, unit: str = "hồ sơ", digits: int = 0) -> str:
     """A change of a count or of points: ``123`` → ``tăng 123 hồ sơ``; ``-5`` → ``giảm 5 hồ sơ``;
     ``2.01, "điểm", 2`` → ``tăng 2,01 điểm``."""
-    if _is_missing(delta):
+    if is_missing(delta):
         return MISSING
     delta = round(float(delta), digits)
     if delta == 0:
@@ -67,21 +74,21 @@ def count_change(delta: Real | None, unit: str = "hồ sơ", digits: int = 0) ->
 
 def rank(position: int | None, total: int | None) -> str:
     """A rank among units: ``3, 18`` → ``3/18``."""
-    if _is_missing(position) or _is_missing(total):
+    if is_missing(position) or is_missing(total):
         return MISSING
     return f"{int(position)}/{int(total)}"
 
 
 def score(points: Real | None, maximum: Real, digits: int = 2) -> str:
     """Points out of a maximum: ``90.26, 108`` → ``90,26/108 điểm``."""
-    if _is_missing(points):
+    if is_missing(points):
         return MISSING
     return f"{_decimal(points, digits)}/{number(maximum)} điểm"
 
 
 def written(value: object, format: str = "number") -> str:
     """A table cell written by its column's format: ``text``, ``number``, ``percent`` or ``score``."""
-    if _is_missing(value):
+    if is_missing(value):
         return MISSING
     if format == "text":
         return str(value)

@@ -14,6 +14,7 @@ an imported module (a monkeypatch) is not put back; the bundled notebooks change
 from __future__ import annotations
 
 import gc
+import importlib
 import logging
 import os
 import sys
@@ -23,15 +24,16 @@ _baseline: dict = {}
 
 
 def warm_up() -> None:
-    """Import the report kinds (pandas, DuckDB, Matplotlib, Jinja, Babel come with them), draw one chart so
-    fonts are loaded, record the state that :func:`reset` puts back, and take what exists now out of the
-    garbage collector's reach."""
+    """Import every report kind's content builder (pandas, DuckDB, Matplotlib, Jinja, Babel come with them),
+    draw one chart so fonts are loaded, record the state that :func:`reset` puts back, and take what exists
+    now out of the garbage collector's reach."""
     import matplotlib
 
     from parreport import charts
     from parreport.reports.kinds import kinds
 
-    kinds()
+    for kind in kinds().values():
+        importlib.import_module(kind.content)
     charts.empty("Khởi động", "Phông chữ tiếng Việt đã nạp")  # loads the fonts, draws one PNG
     root = logging.getLogger()
     _baseline.update(environ=dict(os.environ), path=list(sys.path), warnings=list(warnings.filters),

@@ -6,19 +6,20 @@ import os
 import tempfile
 from pathlib import Path
 
-from parreport import demo
 from parreport.errors import ConfigError, InputError
-from parreport.ingest.read import SUPPORTED_SUFFIXES
 from parreport.paths import DEFAULT_REGISTRY, cache_dir
 from parreport.registry import Registry
 from parreport.store import IngestResult, Store
 
 STORE_SUFFIX = ".duckdb"
 DEMO_STORE_VERSION = "2"  # part of the cache key: bump when the demo store's layout changes
+_DEMO_GENERATOR = Path(__file__).with_name("demo.py")  # part of the key too; imported only to generate
 
 
 def input_files(paths: list[str | Path]) -> list[Path]:
     """Expand folders into the export files they contain (sorted); keep files as given."""
+    from parreport.ingest.read import SUPPORTED_SUFFIXES  # the readers, with pandas, only for files to read
+
     files: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
@@ -68,11 +69,13 @@ def demo_store(registry_path: Path = DEFAULT_REGISTRY) -> Path:
             f"no data given for the registry {registry_path}: generated demo figures exist only for the "
             f"bundled demo province ({DEFAULT_REGISTRY}); give your data with --data (a .duckdb store, "
             "an export file or a folder of exports) or 'data:' in the batch spec (data= in a notebook)")
-    key = hashlib.sha256(DEMO_STORE_VERSION.encode() + Path(demo.__file__).read_bytes()
+    key = hashlib.sha256(DEMO_STORE_VERSION.encode() + _DEMO_GENERATOR.read_bytes()
                          + registry_path.read_bytes()).hexdigest()[:12]
     target = cache_dir() / f"demo-{key}{STORE_SUFFIX}"
     if target.exists():
         return target
+    from parreport import demo  # NumPy and pandas, to generate
+
     target.parent.mkdir(parents=True, exist_ok=True)
     registry = Registry.load(registry_path)
     with tempfile.TemporaryDirectory(dir=target.parent) as work:

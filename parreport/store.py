@@ -13,14 +13,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from parreport.errors import ParreportError
-from parreport.ingest import Table, read_table
 from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSchema
 from parreport.registry import Registry
+
+if TYPE_CHECKING:  # a store opens without pandas: a batch with nothing to rebuild only asks it questions
+    import pandas as pd
+
+    from parreport.ingest.table import Table
 
 _SQL_TYPES = {DATETIME: "TIMESTAMP", BOOL: "BOOLEAN", INT: "BIGINT", FLOAT: "DOUBLE"}
 SCHEMA_VERSION = 1
@@ -85,6 +89,8 @@ class Store:
 
     def ingest(self, path: str | Path, registry: Registry, kind: str | None = None) -> IngestResult:
         """Read, validate and store one export file (all of it or nothing)."""
+        from parreport.ingest.table import read_table  # the readers and pandas, only to read a file
+
         return self.add(read_table(path, registry, kind))
 
     def add(self, table: Table) -> IngestResult:
@@ -97,11 +103,11 @@ class Store:
         rows = table.frame[["source_row", *schema.names]]
         self.con.execute("BEGIN TRANSACTION")
         try:
+            self.con.register("incoming", rows)
             ingest_id = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
             self.con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [ingest_id, kind, str(source), sha256, len(rows), _as_of(rows, schema), datetime.now()])
-            self.con.register("incoming", rows)
+                [ingest_id, kind, str(source), sha256, len(rows), self._as_of(schema), datetime.now()])
             names = ", ".join(f'"{n}"' for n in ["source_row", *schema.names])
             self.con.execute(f"INSERT INTO {kind}_versions (ingest_id, {names}) SELECT ?, {names} FROM incoming",
                              [ingest_id])
@@ -136,6 +142,14 @@ class Store:
         """Record that this store holds generated demo data: every report from it says "Dữ liệu mẫu"."""
         self.con.execute("INSERT OR REPLACE INTO meta VALUES ('sample_data', 'true')")
 
+    def _as_of(self, schema: TableSchema) -> datetime | None:
+        """The latest event (reception, completion) of the file being stored as ``incoming``: how recent
+        the export is (None: it records no date)."""
+        events = [f'max("{c.name}")' for c in schema.columns if c.name in _EVENT_COLUMNS]
+        if not events:
+            return None
+        return self.con.execute(f"SELECT greatest({', '.join(events)}) FROM incoming").fetchone()[0]
+
     def latest_event(self, kind: str) -> datetime | None:
         """The latest reception or completion date that a current row of ``kind`` records (None: no date).
 
@@ -148,13 +162,6 @@ class Store:
         """A digest of every file the store holds: equal fingerprints mean equal inputs."""
         digest = self.con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]
         return digest or "empty"
-
-
-def _as_of(rows: pd.DataFrame, schema: TableSchema) -> datetime | None:
-    """The latest event (reception, completion) a file records: how recent the export is."""
-    dates = [rows[c.name].max() for c in schema.columns if c.name in _EVENT_COLUMNS]
-    dates = [d for d in dates if not pd.isna(d)]
-    return max(dates).to_pydatetime() if dates else None
 
 
 def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:

@@ -144,4 +144,4 @@ def test_run_starts_its_workers_before_loading_the_library(tmp_path):
     recorded = {"reports": [{"kind": "briefing", "period": "2024-Q4", "department": "STP", "status": "ok"}]}
     (tmp_path / "manifest.json").write_text(json.dumps(recorded), encoding="utf-8")
     rerun = subprocess.run(run, capture_output=True, text=True, timeout=120, check=True)
-    assert "'pandas'" in rerun.stdout  # started later, by the batch, once it found reports to make
+    assert "'jupyter_client'" in rerun.stdout  # started later, by the batch's runner, once it found reports to make

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from parreport.errors import InputError
-from parreport.ingest import read_table
+from parreport.ingest.table import read_table
 from parreport.ingest.schema import SCHEMAS
 from parreport.registry import Registry
 from parreport.store import Store

@@ -3,11 +3,15 @@ read it, --force rebuilds everything (real papermill runs, HTML only)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from parreport.batch import BatchSpec, run_batch
+from parreport.registry import Registry
+from parreport.store import Store
 from tests.conftest import REGISTRY_YAML
 from tests.test_end_to_end import fixture_csv
 
@@ -48,3 +52,28 @@ def test_unchanged_reports_are_reused_and_a_changed_slice_rebuilt(tmp_path):
     # --force rebuilds everything.
     assert reused(out, force=True, **run) == {"STNMT": False, "STP": False, "TOAN_TINH": False}
     assert html.stat().st_mtime_ns != first
+
+
+def test_a_run_with_nothing_to_rebuild_loads_neither_pandas_nor_numpy(tmp_path):
+    """The command decides from the store, the kept slice digests and the manifest alone, without pandas,
+    NumPy or Matplotlib: that is what keeps a re-run with nothing changed well under a second."""
+    registry = tmp_path / "departments.yaml"
+    registry.write_text(REGISTRY_YAML, encoding="utf-8")
+    store = tmp_path / "data.duckdb"
+    with Store(store) as opened:
+        opened.ingest(fixture_csv(tmp_path / "dossiers.csv"), Registry.load(registry))
+    out = tmp_path / "reports"
+    command = ["--registry", str(registry), "run", "--data", str(store), "--out", str(out), "--report", "briefing",
+               "--period", "2020-Q1", "--department", "STP", "--format", "html", "--no-progress"]
+    script = ("import sys; from parreport.cli import main; code = main(sys.argv[1:]); "
+              "print(sorted(set(sys.modules) & {'pandas', 'numpy', 'matplotlib'})); sys.exit(code)")
+
+    def loaded() -> str:
+        run = subprocess.run([sys.executable, "-c", script, *command], capture_output=True, text=True, timeout=300)
+        assert run.returncode == 0, run.stderr
+        return run.stdout.splitlines()[-1]
+
+    assert "pandas" in loaded()  # the first run counts and digests the data
+    assert loaded() == "[]"
+    entries = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["reports"]
+    assert [(entry["department"], entry["reused"]) for entry in entries] == [("STP", True)]

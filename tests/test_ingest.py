@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook
 
 from parreport.errors import InputError, UnknownUnitError
-from parreport.ingest import read_table
+from parreport.ingest.table import read_table
 
 CANONICAL = ("dossier_id,department,field,channel,received_at,due_at,completed_at,apology_issued\n"
              "HS1,STNMT,Đất đai,online,2023-06-01 08:00,2023-06-15,2023-06-14 10:00,\n"

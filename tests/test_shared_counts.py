@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.metrics.counts import from_records
 from parreport.metrics.counts_sql import records_counts
-from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts, slice_digests
+from parreport.metrics.dossiers import slice_digests
+from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport.reports.briefing import load_inputs

@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 import os
 import signal
+import subprocess
+import sys
 
 import nbformat
 import papermill
@@ -131,3 +133,14 @@ def test_a_kernel_that_died_while_idle_is_replaced(tmp_path, inputs):
     again = run(briefing, tmp_path / "2.ipynb", department="STP", period="2020-Q1", **inputs)
     assert warm.KERNELS.pids() not in ([], [dead])
     assert contents(again) == contents(nbformat.read(tmp_path / "1.ipynb", as_version=4))
+
+
+def test_a_warm_kernel_has_every_report_kinds_content_builder_imported():
+    """``warm_up`` imports the module each kind's notebook imports first (the registry itself imports none of
+    them), so that no report pays for it."""
+    code = ("import sys; from parreport.reports.kinds import kinds; from parreport.kernel_state import warm_up\n"
+            "before = {kind.content in sys.modules for kind in kinds().values()}\n"
+            "warm_up(); print(before, {kind.content in sys.modules for kind in kinds().values()})")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "{False} {True}"

@@ -27,8 +27,8 @@ _SOURCES = (REPO_ROOT / "parreport", TEMPLATES_DIR)
 def job_keys(jobs: list[Job], store: Store, registry: Registry, formats: list[str]) -> dict[str, str]:
     """The key of each job (by :attr:`Job.name`), from the store's shared counts."""
     shared = SharedCounts(store)
-    other_tables = store.sql("SELECT string_agg(sha256, ',' ORDER BY sha256) AS s FROM ingests "
-                             "WHERE kind NOT IN ('dossiers', 'counts')")["s"].iloc[0] or ""
+    other_tables = store.con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM ingests "
+                                     "WHERE kind NOT IN ('dossiers', 'counts')").fetchone()[0] or ""
     common = f"{_package_digest()}|{other_tables}|{','.join(sorted(formats))}"
     slices: dict[str, str] = {}
     for period in {job.period for job in jobs}:

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from parreport.errors import ConfigError
-from parreport.metrics.definitions import DEFAULT_TOLERANCE
+from parreport.metrics.definitions import DEFAULT_TOLERANCE, check_tolerance
 from parreport.paths import PARAMS_DIR, REPO_ROOT
 from parreport.periods import CONVENTIONS
 from parreport.render import get_format
@@ -58,8 +58,7 @@ class BatchSpec:
 
     def check(self, where: str = "batch spec") -> None:
         """Raise :class:`ConfigError` for values that cannot work, before any kernel starts."""
-        from parreport.metrics.catalogue import check_targets  # the report kinds, and pandas with them
-        from parreport.metrics.s766 import check_tolerance
+        from parreport.metrics.catalogue import check_targets
         from parreport.reports.kinds import get_kind
 
         if not isinstance(self.reports, list) or not self.reports:

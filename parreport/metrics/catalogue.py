@@ -28,14 +28,15 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Callable
 
 from parreport import fmt
 from parreport.errors import ConfigError
 
-CountsFunction = Callable[[pd.DataFrame], pd.Series]
+if TYPE_CHECKING:  # the catalogue is read without pandas (a batch spec's targets are checked against it)
+    import pandas as pd
+
+CountsFunction = Callable[["pd.DataFrame"], "pd.Series"]
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,7 @@ class Indicator:
 
     def below_target(self, value: float | None, target: float) -> bool:
         """Whether ``value`` misses ``target`` (a minimum, or a maximum when lower is better)."""
-        if value is None or pd.isna(value):
+        if fmt.is_missing(value):
             return False
         return value < target if self.higher_is_better else value > target
 

@@ -7,12 +7,18 @@ compared by calendar day, and a group where some dossier leaves a needed flag em
 """
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 import duckdb
 import pandas as pd
 
-from parreport.metrics.counts import KEYS, complete
+from parreport.metrics.counts import KEYS, complete, from_bieu06
 from parreport.metrics.definitions import COUNTS
 from parreport.periods import Period
+
+if TYPE_CHECKING:
+    from parreport.store import Store
 
 # count → (the dossiers it counts, the dossiers whose empty flag makes it unknown or None)
 _CHANNEL_UNKNOWN = "is_new AND channel IS NULL"
@@ -84,3 +90,30 @@ def records_counts(con: duckdb.DuckDBPyConnection, periods: list[Period]) -> lis
         rows.insert(3, "source", "records")
         result.append(rows[["period", *KEYS, "source", *COUNTS]])
     return result
+
+
+def store_counts(store: Store, periods: list[Period]) -> list[pd.DataFrame]:
+    """The counts of each period of ``periods`` (in that order) for every unit of ``store``: a unit's dossier
+    records counted by :func:`records_counts`, a unit with Biểu 06 rows only from those rows."""
+    if not periods:
+        return []
+    summary_only = store.sql(
+        "SELECT * FROM counts WHERE department NOT IN (SELECT DISTINCT department FROM dossiers)")
+    frames = []
+    for period, records_part in zip(periods, records_counts(store.con, periods)):
+        summary_part = from_bieu06(summary_only, period)
+        parts = [part for part in (records_part, summary_part) if not part.empty]
+        frames.append(_typed(pd.concat(parts, ignore_index=True) if parts else records_part))
+    return frames
+
+
+def read_counts(path: Path) -> pd.DataFrame:
+    """Counts kept as Parquet by :func:`store_counts`'s caller, with their nullable integer types."""
+    return _typed(pd.read_parquet(path))
+
+
+def _typed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts as nullable integers, whatever Parquet or an empty concatenation made of them."""
+    untyped = {c: "Int64" for c in frame.columns
+               if c not in ("period", *KEYS, "source") and frame[c].dtype != "Int64"}
+    return frame.astype(untyped) if untyped else frame

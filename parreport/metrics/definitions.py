@@ -5,10 +5,23 @@ counts, so a rate of a unit or of the province is computed from its summed count
 """
 from __future__ import annotations
 
+import math
+
+from parreport.errors import ConfigError
+
 PROVINCE = "TOAN_TINH"  # the code under which province totals (sum of units) are reported
 PROVINCE_LABEL = "Toàn tỉnh"
 TOTAL_FIELD = "Tổng"
 DEFAULT_TOLERANCE = 0.05  # 766 points; a larger difference between computed and official is flagged
+
+
+def check_tolerance(tolerance: float) -> float:
+    """A tolerance in 766 points (≥ 0); :class:`ConfigError` otherwise."""
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or math.isnan(tolerance) \
+            or tolerance < 0:
+        raise ConfigError(f"tolerance_766 must be a number of points ≥ 0 such as 0.05, found {tolerance!r}")
+    return float(tolerance)
+
 
 # column → Vietnamese label, in the order of the official Biểu 06 table.
 COUNTS: dict[str, str] = {

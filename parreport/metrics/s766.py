@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parreport.errors import ConfigError
 from parreport.metrics.catalogue import GROUPS, SCORED, Indicator
-from parreport.metrics.definitions import DEFAULT_TOLERANCE, PROVINCE
+from parreport.metrics.definitions import DEFAULT_TOLERANCE, PROVINCE, check_tolerance
 from parreport.metrics.rates import rank_column
 from parreport.periods import Period
 
@@ -108,12 +107,6 @@ def cross_check(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pd
                "max_score", "difference", "flagged", "cause"]
     return pd.DataFrame(rows, columns=columns)
 
-
-def check_tolerance(tolerance: float) -> float:
-    """A tolerance in points (≥ 0); :class:`ConfigError` otherwise."""
-    if not isinstance(tolerance, (int, float)) or pd.isna(tolerance) or tolerance < 0:
-        raise ConfigError(f"tolerance_766 must be a number of points ≥ 0 such as 0.05, found {tolerance!r}")
-    return float(tolerance)
 
 
 def official_history(scores: pd.DataFrame, period: Period, department: str,

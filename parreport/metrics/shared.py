@@ -6,6 +6,10 @@ computed by one DuckDB query for all the periods a batch needs (:func:`precomput
 small Parquet file per period under a folder keyed by the store's fingerprint and the counting code, so
 each kernel reads only its periods' counts, never a dossier record. A notebook run alone computes the
 periods it needs the same way (and keeps them for the next run).
+
+This module itself loads neither pandas nor the counting code (:mod:`.counts_sql`, :mod:`.dossiers`): they
+are imported where counts are read, computed or digested, so a batch whose counts and slice digests are
+all kept (a re-run with nothing changed) never loads them.
 """
 from __future__ import annotations
 
@@ -19,23 +23,18 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
-
-from parreport.metrics import counts, counts_sql
-from parreport.metrics.definitions import PROVINCE
-from parreport.metrics.rates import add_ranks
 from parreport.paths import cache_dir
 from parreport.periods import Period
 
-if TYPE_CHECKING:  # the store imports ingest, which reads the catalogue of this package
-    from parreport.metrics.dossiers import DossierData
+if TYPE_CHECKING:
+    import pandas as pd
+
     from parreport.registry import Registry
     from parreport.store import Store
 
 TREND_PERIODS = 8  # periods in a briefing's trend chart, the current one included
-_CODE = [Path(counts.__file__), Path(counts_sql.__file__)]
-_DIGEST_CODE = [Path(__file__).with_name(name) for name in ("shared.py", "rates.py", "dossiers.py")]  # slice_digests
+_CODE = [Path(__file__).with_name(name) for name in ("counts.py", "counts_sql.py")]  # the counts
+_DIGEST_CODE = [Path(__file__).with_name(name) for name in ("shared.py", "rates.py", "dossiers.py")]  # the digests
 
 
 def periods_read(periods: Iterable[Period]) -> list[Period]:
@@ -57,24 +56,26 @@ class SharedCounts:
 
     def get(self, periods: Iterable[Period]) -> dict[Period, pd.DataFrame]:
         """The counts of each period (columns of :func:`~parreport.metrics.counts.from_records`)."""
+        from parreport.metrics.counts_sql import read_counts
+
         periods = list(dict.fromkeys(periods))
-        found = {p: pd.read_parquet(self._file(p)) for p in periods if self._kept(p)}
+        found = {p: read_counts(self._file(p)) for p in periods if self._kept(p)}
         found.update(self._compute_and_keep([p for p in periods if p not in found]))
-        return {p: _typed(found[p]) for p in periods}
+        return {p: found[p] for p in periods}
 
     def keep(self, periods: Iterable[Period]) -> None:
         """Compute and keep the counts of the periods that are not kept yet (nothing is read back)."""
         self._compute_and_keep([p for p in dict.fromkeys(periods) if not self._kept(p)])
 
     def slice_digests(self, registry: Registry, period: Period, departments: Iterable[str]) -> dict[str, str]:
-        """:func:`slice_digests` of these counts, kept in the folder with them: a re-run on the same store,
-        registry and code reads them back instead of reading every count again."""
-        from parreport.metrics.dossiers import DossierData  # it reads its counts through this class
-
+        """:func:`~parreport.metrics.dossiers.slice_digests` of these counts, kept in the folder with them: a
+        re-run on the same store, registry and code reads them back instead of reading every count again."""
         departments = sorted(departments)
         path = self._digests_file(registry, period, departments) if self.folder else None
         if path and path.exists():
             return json.loads(path.read_text(encoding="utf-8"))
+        from parreport.metrics.dossiers import DossierData, slice_digests  # it reads its counts through this class
+
         digests = slice_digests(DossierData(self.get, registry), period, departments)
         if path:
             _write_atomically(path, lambda scratch: scratch.write_text(json.dumps(digests), encoding="utf-8"))
@@ -92,24 +93,15 @@ class SharedCounts:
         return self.folder / period.convention / f"{period.code}.parquet"
 
     def _compute_and_keep(self, periods: list[Period]) -> dict[Period, pd.DataFrame]:
-        computed = dict(zip(periods, self._compute(periods)))
+        if not periods:
+            return {}
+        from parreport.metrics.counts_sql import store_counts
+
+        computed = dict(zip(periods, store_counts(self.store, periods)))
         if self.folder:
             for period, frame in computed.items():
                 _write_atomically(self._file(period), partial(frame.to_parquet, index=False))
         return computed
-
-    def _compute(self, periods: list[Period]) -> list[pd.DataFrame]:
-        if not periods:
-            return []
-        summary_only = self.store.sql(
-            "SELECT * FROM counts WHERE department NOT IN (SELECT DISTINCT department FROM dossiers)")
-        by_records = counts_sql.records_counts(self.store.con, periods)
-        frames = []
-        for period, records_part in zip(periods, by_records):
-            summary_part = counts.from_bieu06(summary_only, period)
-            parts = [part for part in (records_part, summary_part) if not part.empty]
-            frames.append(pd.concat(parts, ignore_index=True) if parts else records_part)
-        return frames
 
 
 def precompute_counts(store: Store, periods: Iterable[Period]) -> Path | None:
@@ -145,36 +137,3 @@ def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:
     scratch = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}")
     write(scratch)
     os.replace(scratch, path)
-
-
-def _typed(frame: pd.DataFrame) -> pd.DataFrame:
-    """Counts as nullable integers, whatever Parquet or an empty concatenation made of them."""
-    untyped = {c: "Int64" for c in frame.columns
-               if c not in ("period", *counts.KEYS, "source") and frame[c].dtype != "Int64"}
-    return frame.astype(untyped) if untyped else frame
-
-
-def slice_digests(data: "DossierData", period: Period, departments: Iterable[str]) -> dict[str, str]:
-    """A digest of every count each report of ``departments`` for ``period`` reads (``PROVINCE``: a
-    report of the whole province, which reads every unit). A unit's report reads, for each period of
-    :func:`periods_read`, its own rows per field, its totals with their ranks in its group, and the
-    province totals: a correction that moves none of these leaves its digest, and the report, as they are.
-    """
-    digests = {department: hashlib.sha256() for department in departments}
-    data.prefetch(periods_read([period]))
-    for each in periods_read([period]):
-        fields, units = data.unit_fields(each), add_ranks(data.units(each))
-        field_rows, unit_rows = _row_hashes(fields), _row_hashes(units)
-        for department, digest in digests.items():
-            digest.update(f"{each.convention}:{each.code}".encode())
-            if department == PROVINCE:
-                digest.update(field_rows.tobytes() + unit_rows.tobytes())
-            else:
-                digest.update(field_rows[fields["department"].eq(department).to_numpy(bool)].tobytes())
-                digest.update(unit_rows[units["department"].isin([department, PROVINCE]).to_numpy(bool)].tobytes())
-    return {department: digest.hexdigest() for department, digest in digests.items()}
-
-
-def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per row of ``frame`` (its values, not its index)."""
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()

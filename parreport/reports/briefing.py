@@ -18,14 +18,13 @@ from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, s
 from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
 from parreport.metrics.shared import SharedCounts, periods_read
 from parreport.narrative import render
-from parreport.paths import DEFAULT_REGISTRY, NOTEBOOKS_DIR
+from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.metrics.par_index import ParData
 from parreport.registry import Department, Registry, group_set
 from parreport.reports import s766
 from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
                                        plain)
-from parreport.reports.kinds import UNIT, HeadlineColumn, ReportKind, latest_quarter, latest_year, register
 from parreport.reports.par import par_headline, par_section
 from parreport.sources import open_store
 from parreport.store import Store
@@ -135,7 +134,7 @@ class Briefing:
         return Table("bieu06", "", BIEU06_COLUMNS, rows, total=True, note=BIEU06_NOTE)
 
     def chart_blocks(self) -> list:
-        from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+        from parreport import charts  # Matplotlib is loaded only where a chart is drawn
 
         return [charts.ontime_trend(self.trend_frame(), self.unit.short_name),
                 charts.resolved_by_field(self.fields_frame()),
@@ -316,15 +315,3 @@ def load_briefing(
         par=inputs.par,
         index_766=inputs.figures_766(tolerance_766),
     )
-
-
-DOSSIER_HEADLINE = (
-    HeadlineColumn("received", "Tiếp nhận"),
-    HeadlineColumn("resolved", "Đã giải quyết"),
-    HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
-    HeadlineColumn("overdue", "Quá hạn"),
-)
-register(ReportKind(KIND, "Báo cáo của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb", "briefing", UNIT,
-                    latest_quarter, DOSSIER_HEADLINE))
-register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb", "briefing",
-                    UNIT, latest_year, (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE)))

@@ -17,16 +17,14 @@ from dataclasses import asdict, dataclass, field, fields
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
-import pandas as pd
-
+from parreport import fmt
 from parreport.narrative import render
 from parreport.reports.mimetypes import DOCUMENT_MIMETYPE, HEADLINE_MIMETYPE
 
 
 def plain(row: Mapping[str, Any]) -> dict:
     """A row (a pandas Series or a mapping) as plain Python values (NA → None), for templates and tables."""
-    return {key: (None if pd.api.types.is_scalar(value) and pd.isna(value)
-                  else value.item() if hasattr(value, "item") else value)
+    return {key: (None if fmt.is_missing(value) else value.item() if hasattr(value, "item") else value)
             for key, value in row.items()}
 
 

@@ -2,19 +2,21 @@
 
 A kind is a notebook (whose ``parameters`` cell is the contract of what it takes), the units it is made for
 (each unit of the registry, or the province as a whole), what "latest" means for it, its output file stem
-and the headline figures the index shows. A new kind is one module that builds its content and calls
-:func:`register`; the planner, spec, runner and index only ask this registry.
+and the headline figures the index shows. A new kind is its notebook, the module that builds its content
+(which the notebook imports) and one :func:`register` line at the end of this module; the planner, spec,
+runner and index only ask this registry. Declaring a kind loads nothing heavy, so planning a batch (and a
+run with nothing to rebuild) never imports the content builders, pandas or Matplotlib.
 """
 from __future__ import annotations
 
 import difflib
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from parreport.errors import ConfigError
 from parreport.metrics.definitions import PROVINCE
+from parreport.paths import NOTEBOOKS_DIR
 from parreport.periods import Period
 from parreport.registry import Registry
 
@@ -22,9 +24,6 @@ if TYPE_CHECKING:
     from parreport.store import Store
 
 UNIT, PROVINCE_SCOPE = "unit", "province"
-# The modules that register the built-in kinds; imported on first use of the registry (planning a batch, a
-# notebook). They import parreport.charts where they draw, so that planning never loads Matplotlib.
-BUILTIN_MODULES = ("parreport.reports.briefing", "parreport.reports.overview")
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class ReportKind:
     name: str  # "briefing"
     title: str  # the index section: "Báo cáo của các cơ quan, đơn vị"
     notebook: Path
+    content: str  # the module that builds its content: its notebook imports it, warm kernels beforehand
     stem: str  # output files: OUT/<period>/<unit>/<stem>.<suffix>
     scope: str  # UNIT: every unit of the registry active in the period; PROVINCE: the province (TOAN_TINH)
     latest: Callable[[Store], Period]  # what "latest" means for this kind
@@ -71,8 +71,6 @@ def register(kind: ReportKind) -> ReportKind:
 
 def kinds() -> dict[str, ReportKind]:
     """Every registered kind by name (the built-in ones first)."""
-    for module in BUILTIN_MODULES:
-        importlib.import_module(module)
     return _KINDS
 
 
@@ -103,3 +101,20 @@ def latest_year(store: Store) -> Period:
     if last is None:
         raise ConfigError("the data holds no PAR Index score: cannot tell the latest year")
     return Period(int(last), "Y", 1)
+
+
+DOSSIER_HEADLINE = (
+    HeadlineColumn("received", "Tiếp nhận"),
+    HeadlineColumn("resolved", "Đã giải quyết"),
+    HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
+    HeadlineColumn("overdue", "Quá hạn"),
+)
+# The built-in kinds.
+register(ReportKind("briefing", "Báo cáo của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb",
+                    "parreport.reports.briefing", "briefing", UNIT, latest_quarter, DOSSIER_HEADLINE))
+register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb",
+                    "parreport.reports.briefing", "briefing", UNIT, latest_year,
+                    (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE)))
+register(ReportKind("overview", "Báo cáo tổng hợp toàn tỉnh", NOTEBOOKS_DIR / "province.ipynb",
+                    "parreport.reports.overview", "overview", PROVINCE_SCOPE, latest_quarter,
+                    (*DOSSIER_HEADLINE, HeadlineColumn("par_pct_avg", "Chỉ số CCHC bình quân", "percent"))))

@@ -16,13 +16,11 @@ from parreport import fmt
 from parreport.metrics import INDICATORS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD, scorecard
 from parreport.metrics.par_index import ParData
 from parreport.narrative import render
-from parreport.paths import NOTEBOOKS_DIR
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
 from parreport.reports import s766
 from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE, load_inputs
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
-from parreport.reports.kinds import PROVINCE_SCOPE, HeadlineColumn, ReportKind, latest_quarter, register
 
 KIND = "overview"
 TITLE = "Báo cáo tổng hợp tình hình giải quyết thủ tục hành chính toàn tỉnh"
@@ -196,7 +194,7 @@ class Overview:
             sipas = sipas[sipas["year"] == self.period.year][["department", "pct"]].rename(columns={"pct": "sipas"})
             frame = frame.merge(sipas, on="department", how="left")
             columns["sipas"] = "Chỉ số SIPAS"
-        from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+        from parreport import charts  # Matplotlib is loaded only where a chart is drawn
 
         return charts.heat_map(frame, columns, f"Các chỉ tiêu theo đơn vị, {self.period.label_vi}")
 
@@ -275,11 +273,3 @@ def load_overview(
         par=inputs.par, targets=inputs.targets, sample_data=inputs.sample_data,
         index_766=inputs.figures_766(tolerance_766),
     )
-
-
-register(ReportKind(KIND, "Báo cáo tổng hợp toàn tỉnh", NOTEBOOKS_DIR / "province.ipynb", KIND, PROVINCE_SCOPE,
-                    latest_quarter, (HeadlineColumn("received", "Tiếp nhận"),
-                                     HeadlineColumn("resolved", "Đã giải quyết"),
-                                     HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
-                                     HeadlineColumn("overdue", "Quá hạn"),
-                                     HeadlineColumn("par_pct_avg", "Chỉ số CCHC bình quân", "percent"))))

@@ -15,8 +15,8 @@ from parreport import fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.metrics.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
-from parreport.metrics.s766 import (DEFAULT_TOLERANCE, check_tolerance, cross_check, has_official, official_column,
-                                    official_history, scorecard_766)
+from parreport.metrics.definitions import DEFAULT_TOLERANCE, check_tolerance
+from parreport.metrics.s766 import cross_check, has_official, official_column, official_history, scorecard_766
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
@@ -89,7 +89,7 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     if flags:
         blocks.append(Paragraphs(flags, notice=True))
     if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
-        from parreport import charts  # where it draws (see kinds.BUILTIN_MODULES)
+        from parreport import charts  # Matplotlib is loaded only where a chart is drawn
 
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
     inside = [name for name in RATES if name not in OUTSIDE]
