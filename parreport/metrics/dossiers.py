@@ -16,7 +16,7 @@ from parreport.metrics.shared import TREND_PERIODS, SharedCounts, periods_read
 from parreport.periods import Period
 from parreport.registry import Registry
 
-if TYPE_CHECKING:  # the store imports ingest, which reads the catalogue of this package
+if TYPE_CHECKING:
     from parreport.store import Store
 
 
