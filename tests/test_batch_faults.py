@@ -239,3 +239,22 @@ def test_a_renderer_that_hangs_is_stopped_by_the_timeout(tmp_path, inputs, monke
     assert 0 < result.seconds["html"] < 20                      # html was made, inside the limit
     report = out / "2020-Q1" / "STNMT"
     assert sorted(path.name for path in report.iterdir()) == ["briefing.failed.ipynb"]
+
+
+def test_an_image_that_never_loads_is_stopped_by_the_timeout(tmp_path, inputs):
+    """STNMT's report shows an image from a named pipe that nothing writes, so loading it for the PDF never
+    ends. WeasyPrint carries on past an image that fails to load (it logs it and lays the page out without
+    it), so the timeout must not look like such an error: the report fails with the reason instead of
+    being published without its image."""
+    pipe = tmp_path / "never.png"
+    os.mkfifo(pipe)
+    shows = ('from IPython.display import HTML, display\n'
+             f'display(HTML(\'<img src="{pipe.as_uri()}" alt="">\'))')
+    spec = BatchSpec(notebook=briefing_with_cell(tmp_path / "briefing.ipynb", shows), periods=["2020-Q1"],
+                     departments=["STNMT"], formats=["pdf"], timeout=20)
+    spec.check()
+    [result] = run_batch(spec, tmp_path / "out", data=str(inputs["data"]), workers=1, progress=False,
+                         registry_path=inputs["registry"])
+    assert (result.status, result.error) == ("failed", "TimeoutError: stopped after 20 s (timeout): "
+                                                       "making the PDF file ran too long")
+    assert not (tmp_path / "out" / "2020-Q1" / "STNMT" / "briefing.pdf").exists()

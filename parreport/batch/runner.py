@@ -145,6 +145,12 @@ def _deadline(seconds: float) -> Iterator[threading.Event]:
         timer.cancel()
 
 
+class _Expired(BaseException):
+    """Raised by :func:`_alarm` inside a renderer. Not an :class:`Exception`: a library that carries on past
+    its own errors (WeasyPrint logs an image it cannot load and lays the page out without it) must not take
+    the timeout for one of them."""
+
+
 @contextmanager
 def _alarm(seconds: float, what: str) -> Iterator[None]:
     """Stop the block with :class:`TimeoutError` after ``seconds`` (a renderer that hangs). Signals reach
@@ -155,11 +161,13 @@ def _alarm(seconds: float, what: str) -> Iterator[None]:
         return
 
     def expire(_signum, _frame) -> None:
-        raise TimeoutError(f"stopped after {seconds:g} s (timeout): {what} ran too long")
+        raise _Expired
     previous = signal.signal(signal.SIGALRM, expire)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Expired:
+        raise TimeoutError(f"stopped after {seconds:g} s (timeout): {what} ran too long") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
