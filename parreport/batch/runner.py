@@ -169,7 +169,10 @@ def _alarm(seconds: float, what: str) -> Iterator[None]:
     except _Expired:
         raise TimeoutError(f"stopped after {seconds:g} s (timeout): {what} ran too long") from None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        try:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+        except _Expired:  # it went off just as the block ended: the block ended in time
+            pass
         signal.signal(signal.SIGALRM, previous)
 
 
