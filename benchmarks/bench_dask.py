@@ -2,8 +2,8 @@
 
     .venv/bin/python benchmarks/bench_dask.py [--workers 2]
 
-Starts a ``LocalCluster`` of ``--workers`` worker processes with one thread each (as the README tells real
-workers to run), runs the demo's latest quarter (every unit's briefing and the overview, HTML + PDF) on
+Starts a ``LocalCluster`` of ``--workers`` worker processes with one thread each, not as daemon processes
+(as the README tells real workers to run), runs the demo's latest quarter (every unit's briefing and the overview, HTML + PDF) on
 it through ``--scheduler``, and prints the wall time and reports per hour per worker core. Needs the
 ``dask`` extra (installed by ``make install``).
 """
@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import dask
 import distributed
 
 from parreport.batch import BatchSpec, run_batch
@@ -28,8 +29,9 @@ def main() -> None:
     store = str(demo_store().resolve())  # workers need absolute paths
     out = Path(tempfile.mkdtemp(prefix="parreport-dask-"))
     try:
-        with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster:
+        with dask.config.set({"distributed.worker.daemon": False}), \
+                distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
+                                         dashboard_address=None) as cluster:
             spec = BatchSpec(reports=["overview", "briefing"], formats=["html", "pdf"],
                              scheduler=cluster.scheduler_address)
             spec.check()

@@ -1,18 +1,19 @@
 """The batch on a Dask distributed cluster: a 2-worker ``LocalCluster`` runs the end-to-end fixture (2 units
 × 2 quarters, one pair broken on purpose) and gives the same output layout, manifest and index as a local
-run, with the broken pair failed alone; a worker process that dies takes only its own report with it."""
+run, with the broken pair failed alone; a renderer that hangs on a worker is stopped by the timeout; a
+process that dies under a worker takes only its own report with it; daemon workers are refused."""
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
-import time
 
 import pytest
 
 from parreport.batch import BatchSpec, run_batch
-from parreport.batch.executors import Dask
+from parreport.batch.executors import DIED_TWICE, Dask, WorkerDied
 from parreport.errors import ConfigError
-from tests.conftest import REGISTRY_YAML
+from tests.conftest import REGISTRY_YAML, briefing_with_cell
 from tests.test_end_to_end import broken_notebook, fixture_csv
 
 distributed = pytest.importorskip("distributed")
@@ -22,13 +23,11 @@ pytestmark = pytest.mark.e2e
 @pytest.fixture(scope="module")
 def cluster():
     """Two worker processes with one thread each, as real workers run (processes=True: each worker is its
-    own interpreter, so jobs travel pickled, as they do to a remote machine). A task whose worker dies is
-    not retried (allowed-failures 0), so the dying-worker test ends at once; each worker holds one task at
-    a time (worker-saturation 1.0), so no other task is on the worker when it dies."""
+    own interpreter, so jobs travel pickled, as they do to a remote machine), started as the README says:
+    not as daemon processes, so that they may start processes of their own."""
     import dask
 
-    settings = {"distributed.scheduler.allowed-failures": 0, "distributed.scheduler.worker-saturation": 1.0}
-    with dask.config.set(settings), \
+    with dask.config.set({"distributed.worker.daemon": False}), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                      dashboard_address=None) as local:
         yield local
@@ -61,32 +60,68 @@ def test_batch_on_a_local_cluster(tmp_path, cluster):
     assert {(r["department"], r["period"]): r["status"] for r in manifest["reports"]} == statuses
     index = (out / "index.html").read_text(encoding="utf-8")
     assert 'href="2020-Q1/STNMT/briefing.pdf"' in index and "hỏng có chủ ý" in index
-    # The workers' warm kernels were shut down at the end of the batch, not left idle on the cluster.
+    # The workers' own processes, and their warm kernels with them, ended with the batch.
+    assert _own_processes(cluster) == [[], []]
+
+
+def _own_processes(cluster) -> list[list[int]]:
+    """The processes each worker of ``cluster`` has started and still has."""
     with distributed.Client(cluster.scheduler_address) as client:
-        assert list(client.run(_idle_kernel_pids).values()) == [[], []]
+        return list(client.run(lambda: [child.pid for child in multiprocessing.active_children()]).values())
 
 
-def _idle_kernel_pids() -> list[int]:
-    from parreport.batch.warm import KERNELS
-    return KERNELS.pids()
+def test_a_renderer_that_hangs_on_a_worker_is_stopped_by_the_timeout(tmp_path, cluster):
+    """STP's report shows an image from a named pipe that nothing writes, so loading it for the PDF never
+    ends. A worker makes each report in a process of its own, in whose main thread the job's timeout stops
+    that rendering as in a local run; STNMT's report is made."""
+    registry = tmp_path / "departments.yaml"
+    registry.write_text(REGISTRY_YAML, encoding="utf-8")
+    pipe = tmp_path / "never.png"
+    os.mkfifo(pipe)
+    shows = ('if department == "STP":\n    from IPython.display import HTML, display\n'
+             f'    display(HTML(\'<img src="{pipe.as_uri()}" alt="">\'))')
+    spec = BatchSpec(notebook=briefing_with_cell(tmp_path / "briefing.ipynb", shows), periods=["2020-Q1"],
+                     departments=["STNMT", "STP"], formats=["pdf"], timeout=20,
+                     scheduler=cluster.scheduler_address)
+    spec.check()
+    results = run_batch(spec, tmp_path / "reports", data=str(fixture_csv(tmp_path / "dossiers.csv")),
+                        progress=False, registry_path=registry)
+    assert {r.department: (r.status, r.error) for r in results} == {
+        "STNMT": ("ok", None),
+        "STP": ("failed", "TimeoutError: stopped after 20 s (timeout): making the PDF file ran too long")}
+    assert _own_processes(cluster) == [[], []]
 
 
 def _dies_on_two(number: int) -> int:
-    """Kill the worker process for item 2, a few seconds in; square the others. (A finished item's result
-    waits in its worker's memory until the client gathers it: the delay lets the others' results leave a
-    worker before it dies, as real reports take seconds each.)"""
+    """End the process running item 2 at once; square the others."""
     if number == 2:
-        time.sleep(3)
         os._exit(1)
     return number * number
 
 
-def test_a_dead_worker_loses_only_its_item(cluster):
-    """Items 0..3; the worker running item 2 exits: that item's outcome is the scheduler's KilledWorker,
-    the other three still come back as 0, 1 and 9."""
+def test_a_process_that_dies_under_a_worker_loses_only_its_item(cluster):
+    """Items 0..3; the process running item 2 for its worker exits, and again when item 2 runs once more in
+    a new one: that item's outcome says so, the other three still come back as 0, 1 and 9, and the workers
+    themselves live on."""
+    with distributed.Client(cluster.scheduler_address) as client:
+        workers = set(client.scheduler_info()["workers"])
     outcomes = dict(Dask(cluster.scheduler_address).map(_dies_on_two, [0, 1, 2, 3]))
     assert {n: o for n, o in outcomes.items() if n != 2} == {0: 0, 1: 1, 3: 9}
-    assert type(outcomes[2]).__name__ == "KilledWorker"
+    assert isinstance(outcomes[2], WorkerDied) and str(outcomes[2]) == DIED_TWICE
+    with distributed.Client(cluster.scheduler_address) as client:
+        assert set(client.scheduler_info()["workers"]) == workers
+
+
+def test_daemon_workers_are_refused_before_any_job():
+    """Dask starts its workers as daemon processes unless told not to, and those may start no process:
+    the batch stops before its first job, saying how to start them."""
+    import dask
+
+    with dask.config.set({"distributed.worker.daemon": True}), \
+            distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                     dashboard_address=":0") as daemons:  # the other cluster's port is taken
+        with pytest.raises(ConfigError, match="are daemon processes.*DASK_DISTRIBUTED__WORKER__DAEMON=False"):
+            list(Dask(daemons.scheduler_address).map(_dies_on_two, [0]))
 
 
 def test_a_scheduler_without_protocol_is_refused_before_any_job():

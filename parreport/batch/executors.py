@@ -3,8 +3,8 @@
 An executor calls ``function(item, *args)`` for every item and yields ``(number, outcome)`` as each call
 ends, in the order they end: ``outcome`` is the call's return value, or the exception that stopped it (a
 crashed worker process, a Dask worker that died…), so the caller can turn one lost job into one failed
-report and keep the others. ``cleanup()``, if given, runs after the last call in every process that made
-calls and lives on (this one for ``serial``, each worker for ``dask``); ``processes`` workers exit instead.
+report and keep the others. ``cleanup()``, if given, runs after the last call in this process for
+``serial``; the processes that ``processes`` and ``dask`` make their calls in exit instead.
 ``start()`` gets the workers ready ahead of ``map`` (it may be called early, and again); only local
 processes have anything to start.
 
@@ -15,8 +15,12 @@ processes have anything to start.
   them loaded; elsewhere they are spawned and import what they need themselves.
 * ``dask``: a Dask distributed cluster (``pip install 'parreport[dask]'``), reached at a scheduler address
   such as ``tcp://10.0.0.5:8786``. Each worker needs parreport installed and must see the store and the
-  output folder at the same absolute paths (a shared filesystem). Start workers with ``--nthreads 1``:
-  a job runs a whole kernel, and its timeout stops every kernel of its worker process.
+  output folder at the same absolute paths (a shared filesystem). A Dask worker makes each call in a
+  process of its own, one per worker thread, forked as a local worker is and kept until the batch ends:
+  the call runs in that process's main thread, which signals reach (a job's timeouts stop a hung renderer
+  as they do here), and a crash in native code takes that process only, which is started again for the
+  call, once. So the workers must not be daemon processes, which may start none: start them with
+  ``DASK_DISTRIBUTED__WORKER__DAEMON=False`` (Dask's ``distributed.worker.daemon``).
 """
 from __future__ import annotations
 
@@ -149,8 +153,8 @@ _STARTED = None  # in a worker process: where it announces each job it starts
 
 
 def _start_worker(started, environment: dict[str, str]) -> None:
-    """Set a new worker process up: it announces its jobs through ``started``, and its environment is this
-    pool's creator's now (a forkserver passes on its own, from when it started)."""
+    """Set a new worker process up: it announces its jobs through ``started`` (None: it does not), and its
+    environment is this pool's creator's now (a forkserver passes on its own, from when it started)."""
     global _STARTED
     prepare()
     os.environ.clear()
@@ -182,9 +186,11 @@ def _announced(number: int, function: Callable, item: object, *args: object) -> 
 
 @dataclass(frozen=True)
 class Dask:
-    """The workers of a Dask distributed cluster, through its scheduler at ``address``."""
+    """The workers of a Dask distributed cluster, through its scheduler at ``address``; each makes the calls
+    in processes of its own that start with ``preload`` imported (see the module docstring)."""
 
     address: str
+    preload: tuple[str, ...] = ()
 
     def start(self) -> None:
         """Nothing to start: whoever runs the cluster starts its workers."""
@@ -200,11 +206,51 @@ class Dask:
         except (OSError, TimeoutError) as exc:
             raise ParreportError(f"cannot reach the Dask scheduler at {self.address}: {exc}") from None
         with client:
-            futures = {client.submit(function, item, *args, pure=False): number for number, item in enumerate(items)}
+            daemons = sorted(worker for worker, daemon in client.run(_is_daemon).items() if daemon)
+            if daemons:
+                raise ConfigError(f"the Dask workers {', '.join(daemons)} are daemon processes, which may start no "
+                                  f"process of their own: {DAEMON_FIX}")
+            futures = {client.submit(_in_own_process, self.preload, function, item, *args, pure=False): number
+                       for number, item in enumerate(items)}
             for future in completed(futures):
                 yield futures[future], _outcome(future)
-            if cleanup is not None:
-                client.run(cleanup, on_error="ignore")  # a worker that died has nothing to clean
+            client.run(_stop_own_processes, on_error="ignore")  # a worker that died has nothing to stop
+
+
+DAEMON_FIX = "start the Dask workers with DASK_DISTRIBUTED__WORKER__DAEMON=False in their environment"
+_OWN_PROCESSES: dict[int, ProcessPoolExecutor] = {}  # in a Dask worker: a process of its own per thread
+_OWN_LOCK = threading.Lock()
+
+
+def _is_daemon() -> bool:
+    return multiprocessing.current_process().daemon
+
+
+def _in_own_process(preload: tuple[str, ...], function: Callable, item: object, *args: object) -> object:
+    """``function(item, *args)`` in this Dask worker thread's own process (started on first use, forked from
+    a forkserver that imported ``preload``); if that process dies, once more in a new one."""
+    if _is_daemon():  # a worker that joined after the check
+        raise ConfigError(f"this Dask worker is a daemon process, which may start no process of its own: {DAEMON_FIX}")
+    for _attempt in range(2):
+        with _OWN_LOCK:
+            if threading.get_ident() not in _OWN_PROCESSES:
+                Processes(1, preload).start()
+                _OWN_PROCESSES[threading.get_ident()] = ProcessPoolExecutor(
+                    max_workers=1, mp_context=_CONTEXT, initializer=_start_worker, initargs=(None, dict(os.environ)))
+            own = _OWN_PROCESSES[threading.get_ident()]
+        try:
+            return own.submit(function, item, *args).result()
+        except BrokenProcessPool:
+            with _OWN_LOCK:
+                _OWN_PROCESSES.pop(threading.get_ident()).shutdown(wait=False)
+    raise WorkerDied(DIED_TWICE)
+
+
+def _stop_own_processes() -> None:
+    """End this Dask worker's own processes, and their warm kernels with them: the batch is over."""
+    with _OWN_LOCK:
+        while _OWN_PROCESSES:
+            _OWN_PROCESSES.popitem()[1].shutdown(wait=True)
 
 
 def _outcome(future) -> Outcome:
@@ -250,8 +296,8 @@ def _available_memory_mb() -> int | None:
 
 def get_executor(workers: int = 1, scheduler: str | None = None,
                  preload: tuple[str, ...] = ()) -> Serial | Processes | Dask:
-    """The executor for these options: ``dask`` when a scheduler address is given, else ``processes``
-    (whose workers start with ``preload`` imported) for more than one worker, else ``serial``."""
+    """The executor for these options: ``dask`` when a scheduler address is given, else ``processes`` for
+    more than one worker, else ``serial``; the processes of the first two start with ``preload`` imported."""
     if scheduler:
-        return EXECUTORS["dask"](scheduler)
+        return EXECUTORS["dask"](scheduler, preload)
     return EXECUTORS["processes"](workers, preload) if workers > 1 else EXECUTORS["serial"]()

@@ -7,8 +7,8 @@ files. A job ends in one of three states: ``ok``; ``no_data`` (the unit has no d
 :class:`~parreport.errors.NoDataError`: nothing is written); ``failed`` (the reason is kept, the executed
 notebook too, as ``<stem>.failed.ipynb``, and the report's previous files stay as they were). A kernel
 that runs longer than the timeout is killed (with any process it started) and its job fails; so does the
-rendering of a format that runs longer than the timeout (each format has the whole timeout; not on Dask,
-whose jobs run in worker threads, out of reach of signals). The other jobs go on.
+rendering of a format that runs longer than the timeout (each format has the whole timeout). The other
+jobs go on.
 """
 from __future__ import annotations
 
@@ -154,8 +154,8 @@ class _Expired(BaseException):
 @contextmanager
 def _alarm(seconds: float, what: str) -> Iterator[None]:
     """Stop the block with :class:`TimeoutError` after ``seconds`` (a renderer that hangs). Signals reach
-    only the main thread, where local workers and a serial run render; in a Dask worker's thread the
-    block runs unbounded."""
+    only a main thread, where every executor's jobs render (a Dask worker's in a process of its own); a
+    serial batch run from another thread of a program renders unbounded."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
