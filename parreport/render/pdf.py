@@ -11,7 +11,9 @@ import importlib.util
 import io
 import os
 import re
+import shutil
 import struct
+import tempfile
 from functools import lru_cache
 from multiprocessing import util
 from pathlib import Path
@@ -56,14 +58,34 @@ def _new_fonts() -> tuple[FontConfiguration, CSS]:
 
 @lru_cache(maxsize=1)
 def _fonts() -> tuple[FontConfiguration, CSS]:
+    _remove_orphaned_font_folders()
     config, fonts = _new_fonts()
     # WeasyPrint copies the font files into a temporary folder that the configuration's __del__ removes; a
     # configuration sits in a reference cycle, and a cached one is never deleted: the folder is removed
     # when the process exits (multiprocessing's exit finalizers also run in worker processes, which skip
-    # atexit), or leaves through abrupt_exit (Ctrl-C), so no process leaves 2,7 MB of fonts behind.
+    # atexit), or leaves through abrupt_exit (Ctrl-C), so no process leaves 2,7 MB of fonts behind. A
+    # process killed outright cannot: the folder names its owner, and a later process removes it.
+    (Path(config._folder) / FONT_FOLDER_OWNER).write_text(str(os.getpid()), encoding="ascii")
     util.Finalize(config, config.__del__, exitpriority=0)
     at_abrupt_exit(_remove_font_files)  # a function, not a bound method: the cache alone keeps the config
     return config, fonts
+
+
+FONT_FOLDER_OWNER = "parreport-owner.pid"  # in the font folder of a parreport process: its process id
+
+
+def _remove_orphaned_font_folders() -> None:
+    """Remove the font folders (``weasyprint-*`` in the temporary folder) of parreport processes that no
+    longer run: killed outright (SIGKILL, the out-of-memory killer), they could not remove their own."""
+    if os.name != "posix":  # os.kill(pid, 0) asks whether a process runs only on POSIX
+        return
+    for owner in Path(tempfile.gettempdir()).glob(f"weasyprint-*/{FONT_FOLDER_OWNER}"):
+        try:
+            os.kill(int(owner.read_text(encoding="ascii")), 0)
+        except ProcessLookupError:
+            shutil.rmtree(owner.parent, ignore_errors=True)
+        except (OSError, ValueError):  # running under another user, or a file being written
+            continue
 
 
 def _remove_font_files() -> None:
