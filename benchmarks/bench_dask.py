@@ -3,9 +3,9 @@
     .venv/bin/python benchmarks/bench_dask.py [--workers 2]
 
 Starts a ``LocalCluster`` of ``--workers`` worker processes with one thread each, not as daemon processes
-(as the README tells real workers to run), runs the demo's latest quarter (every unit's briefing and the overview, HTML + PDF) on
-it through ``--scheduler``, and prints the wall time and reports per hour per worker core. Needs the
-``dask`` extra (installed by ``make install``).
+(as the README tells real workers to run), runs the demo's latest quarter (every unit's briefing and the
+overview, HTML + PDF) on it through ``--scheduler``, and prints the wall time and reports per hour per
+worker core. Needs the ``dask`` extra (installed by ``make install``).
 """
 from __future__ import annotations
 

@@ -2,6 +2,7 @@
 one more cell."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import nbformat
@@ -39,6 +40,16 @@ def briefing_with_cell(path: Path, source: str, at: int | None = None) -> Path:
     notebook.cells.insert(len(notebook.cells) if at is None else at, nbformat.v4.new_code_cell(source))
     nbformat.write(notebook, path)
     return path
+
+
+def briefing_with_an_image_that_never_loads(folder: Path, department: str) -> Path:
+    """The briefing notebook, whose report for ``department`` shows an image from a named pipe that nothing
+    writes (``folder/never.png``): loading it for the PDF never ends."""
+    pipe = folder / "never.png"
+    os.mkfifo(pipe)
+    shows = (f'if department == "{department}":\n    from IPython.display import HTML, display\n'
+             f'    display(HTML(\'<img src="{pipe.as_uri()}" alt="">\'))')
+    return briefing_with_cell(folder / "briefing.ipynb", shows)
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ import pytest
 from parreport.batch import BatchSpec, run_batch
 from parreport.batch.outdir import output_lock
 from parreport.render import FORMATS, OutputFormat
-from tests.conftest import REGISTRY_YAML, briefing_with_cell
+from tests.conftest import REGISTRY_YAML, briefing_with_an_image_that_never_loads, briefing_with_cell
 from tests.test_end_to_end import fixture_csv
 
 pytestmark = pytest.mark.e2e
@@ -246,11 +246,7 @@ def test_an_image_that_never_loads_is_stopped_by_the_timeout(tmp_path, inputs):
     ends. WeasyPrint carries on past an image that fails to load (it logs it and lays the page out without
     it), so the timeout must not look like such an error: the report fails with the reason instead of
     being published without its image."""
-    pipe = tmp_path / "never.png"
-    os.mkfifo(pipe)
-    shows = ('from IPython.display import HTML, display\n'
-             f'display(HTML(\'<img src="{pipe.as_uri()}" alt="">\'))')
-    spec = BatchSpec(notebook=briefing_with_cell(tmp_path / "briefing.ipynb", shows), periods=["2020-Q1"],
+    spec = BatchSpec(notebook=briefing_with_an_image_that_never_loads(tmp_path, "STNMT"), periods=["2020-Q1"],
                      departments=["STNMT"], formats=["pdf"], timeout=20)
     spec.check()
     [result] = run_batch(spec, tmp_path / "out", data=str(inputs["data"]), workers=1, progress=False,

@@ -13,7 +13,7 @@ import pytest
 from parreport.batch import BatchSpec, run_batch
 from parreport.batch.executors import DIED_TWICE, Dask, WorkerDied
 from parreport.errors import ConfigError
-from tests.conftest import REGISTRY_YAML, briefing_with_cell
+from tests.conftest import REGISTRY_YAML, briefing_with_an_image_that_never_loads
 from tests.test_end_to_end import broken_notebook, fixture_csv
 
 distributed = pytest.importorskip("distributed")
@@ -76,11 +76,7 @@ def test_a_renderer_that_hangs_on_a_worker_is_stopped_by_the_timeout(tmp_path, c
     that rendering as in a local run; STNMT's report is made."""
     registry = tmp_path / "departments.yaml"
     registry.write_text(REGISTRY_YAML, encoding="utf-8")
-    pipe = tmp_path / "never.png"
-    os.mkfifo(pipe)
-    shows = ('if department == "STP":\n    from IPython.display import HTML, display\n'
-             f'    display(HTML(\'<img src="{pipe.as_uri()}" alt="">\'))')
-    spec = BatchSpec(notebook=briefing_with_cell(tmp_path / "briefing.ipynb", shows), periods=["2020-Q1"],
+    spec = BatchSpec(notebook=briefing_with_an_image_that_never_loads(tmp_path, "STP"), periods=["2020-Q1"],
                      departments=["STNMT", "STP"], formats=["pdf"], timeout=20,
                      scheduler=cluster.scheduler_address)
     spec.check()

@@ -129,8 +129,7 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
     def note_starts() -> None:
         while not started.empty():
             began.add(started.get())
-    with ProcessPoolExecutor(max_workers=workers, mp_context=_CONTEXT, initializer=_start_worker,
-                             initargs=(started, dict(os.environ))) as pool:
+    with _worker_pool(workers, started) as pool:
         futures = {}
         for position, number in enumerate(numbers):
             try:
@@ -147,6 +146,12 @@ def _pool(function: Callable, items: list, args: tuple, numbers: list[int],
     note_starts()
     lost = set(unfinished)
     return [n for n in unfinished if n in began], [n for n in numbers if n in lost and n not in began]
+
+
+def _worker_pool(workers: int, started) -> ProcessPoolExecutor:
+    """A pool of ``workers`` processes forked from the forkserver (see :func:`_start_worker`)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=_CONTEXT, initializer=_start_worker,
+                               initargs=(started, dict(os.environ)))
 
 
 _STARTED = None  # in a worker process: where it announces each job it starts
@@ -231,18 +236,18 @@ def _in_own_process(preload: tuple[str, ...], function: Callable, item: object, 
     a forkserver that imported ``preload``); if that process dies, once more in a new one."""
     if _is_daemon():  # a worker that joined after the check
         raise ConfigError(f"this Dask worker is a daemon process, which may start no process of its own: {DAEMON_FIX}")
+    thread = threading.get_ident()
     for _attempt in range(2):
         with _OWN_LOCK:
-            if threading.get_ident() not in _OWN_PROCESSES:
+            if thread not in _OWN_PROCESSES:
                 Processes(1, preload).start()
-                _OWN_PROCESSES[threading.get_ident()] = ProcessPoolExecutor(
-                    max_workers=1, mp_context=_CONTEXT, initializer=_start_worker, initargs=(None, dict(os.environ)))
-            own = _OWN_PROCESSES[threading.get_ident()]
+                _OWN_PROCESSES[thread] = _worker_pool(1, None)
+            own = _OWN_PROCESSES[thread]
         try:
             return own.submit(function, item, *args).result()
         except BrokenProcessPool:
             with _OWN_LOCK:
-                _OWN_PROCESSES.pop(threading.get_ident()).shutdown(wait=False)
+                _OWN_PROCESSES.pop(thread).shutdown(wait=False)
     raise WorkerDied(DIED_TWICE)
 
 

@@ -108,7 +108,6 @@ def cross_check(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pd
     return pd.DataFrame(rows, columns=columns)
 
 
-
 def official_history(scores: pd.DataFrame, period: Period, department: str,
                      count: int = HISTORY_QUARTERS) -> pd.DataFrame:
     """Official totals of the unit and the average of the province's units over the ``count`` quarters
