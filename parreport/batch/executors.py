@@ -5,8 +5,9 @@ ends, in the order they end: ``outcome`` is the call's return value, or the exce
 crashed worker process, a Dask worker that died…), so the caller can turn one lost job into one failed
 report and keep the others. ``cleanup()``, if given, runs after the last call in this process for
 ``serial``; the processes that ``processes`` and ``dask`` make their calls in exit instead.
-``start()`` gets the workers ready ahead of ``map`` (it may be called early, and again); only local
-processes have anything to start.
+``start()`` gets the workers ready ahead of ``map`` (it may be called early, and again), and ``stop()``
+ends what it started that ``map`` did not end (a batch that had nothing to run); only local processes
+have anything to start.
 
 * ``serial``: one after the other, in this process.
 * ``processes``: ``workers`` Python processes on this machine; a job whose worker process dies is run again
@@ -35,6 +36,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing import connection, forkserver
 
+from parreport.batch import zygote
 from parreport.errors import ConfigError, ParreportError
 from parreport.process import abrupt_exit, prepare
 
@@ -48,6 +50,9 @@ class Serial:
 
     def start(self) -> None:
         """Nothing to start: the calls run here."""
+
+    def stop(self) -> None:
+        """Nothing to stop."""
 
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         try:
@@ -73,7 +78,8 @@ class Processes:
     def start(self) -> None:
         """On Linux, start the forkserver the workers are forked from, if it is not running: it imports
         ``preload`` (through :mod:`parreport.batch.preload`) in the background while this process goes on
-        (a batch plans meanwhile)."""
+        (a batch plans meanwhile); and the batch's kernel zygote (:mod:`parreport.batch.zygote`), which
+        meanwhile does the kernels' imports."""
         if _CONTEXT.get_start_method() == "forkserver":
             _CONTEXT.set_forkserver_preload(["__main__", "parreport.batch.preload"])  # no effect once it runs
             os.environ[PRELOAD_VARIABLE] = ",".join(self.preload)  # the forkserver's environment, only
@@ -81,11 +87,22 @@ class Processes:
                 forkserver.ensure_running()
             finally:
                 del os.environ[PRELOAD_VARIABLE]
+            zygote.start()
+
+    def stop(self) -> None:
+        """Stop the kernel zygote; the forkserver stays, for the life of this process, as multiprocessing's."""
+        zygote.stop()
 
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         pending = list(range(len(items)))
         if pending:
             self.start()
+        try:
+            yield from self._map(function, items, args, pending)
+        finally:
+            self.stop()
+
+    def _map(self, function: Callable, items: list, args: tuple, pending: list[int]) -> Results:
         while pending:
             running, waiting = yield from _pool(function, items, args, pending, self.workers)
             if (running, waiting) == ([], pending):  # no job could even start: the workers cannot
@@ -200,6 +217,9 @@ class Dask:
     def start(self) -> None:
         """Nothing to start: whoever runs the cluster starts its workers."""
 
+    def stop(self) -> None:
+        """Nothing to stop: each worker's own processes end with the batch (:func:`_stop_own_processes`)."""
+
     def map(self, function: Callable, items: list, *args: object, cleanup: Callable | None = None) -> Results:
         try:
             from distributed import Client, as_completed as completed
@@ -256,6 +276,7 @@ def _stop_own_processes() -> None:
     with _OWN_LOCK:
         while _OWN_PROCESSES:
             _OWN_PROCESSES.popitem()[1].shutdown(wait=True)
+        zygote.stop()
 
 
 def _outcome(future) -> Outcome:

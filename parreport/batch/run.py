@@ -36,42 +36,44 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
         scheduler = scheduler or spec.scheduler
         executor = get_executor(workers, scheduler, preload=worker_preload(spec.formats))
         previous = {} if force else previous_reports(out)
-        if not previous:  # every report will be made: the workers get ready while the batch plans
-            executor.start()
-        source = _stage(given, out, registry) if given else demo
-        if scheduler and not Path(source).is_absolute():
-            raise ConfigError(f"the store {source} is not an absolute path: the workers of the Dask scheduler "
-                              f"{scheduler} must read the store and write {out} through a shared filesystem, "
-                              "at the same absolute paths (set PARREPORT_CACHE to an absolute path, or give "
-                              "--data as one)")
-        with open_store(source, registry) as store:
-            jobs = plan(spec, registry, store, source, out, departments, periods)
-            precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
-            data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
-            keys = job_keys(jobs, store, registry, spec.formats)
-        kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
-        todo = [job for job in jobs if kept[job.name] is None]
-        spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
+        try:
+            if not previous:  # every report will be made: the workers get ready while the batch plans
+                executor.start()
+            source = _stage(given, out, registry) if given else demo
+            if scheduler and not Path(source).is_absolute():
+                raise ConfigError(f"the store {source} is not an absolute path: the workers of the Dask scheduler "
+                                  f"{scheduler} must read the store and write {out} through a shared filesystem, "
+                                  "at the same absolute paths (set PARREPORT_CACHE to an absolute path, or give "
+                                  "--data as one)")
+            with open_store(source, registry) as store:
+                jobs = plan(spec, registry, store, source, out, departments, periods)
+                precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
+                data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
+                keys = job_keys(jobs, store, registry, spec.formats)
+            kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
+            todo = [job for job in jobs if kept[job.name] is None]
+            spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
 
-        def record(results: list[JobResult]) -> None:
-            write_index(out, write_manifest(out, results, data_record, spec_record), registry)
+            def record(results: list[JobResult]) -> None:
+                write_index(out, write_manifest(out, results, data_record, spec_record), registry)
 
-        def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
-            result.key = keys[result.name] if result.status == OK else None
-            record([result])
-        built = {result.name: result for result in _run_jobs(todo, spec, executor, progress, finished)}
-        results = [kept[job.name] or built[job.name] for job in jobs]
-        record([result for result in results if result.reused])
-        recover(out)  # scratch files of a worker process that died mid-report
-        return results
+            def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
+                result.key = keys[result.name] if result.status == OK else None
+                record([result])
+            built = {result.name: result for result in _run_jobs(todo, spec, executor, progress, finished)}
+            results = [kept[job.name] or built[job.name] for job in jobs]
+            record([result for result in results if result.reused])
+            recover(out)  # scratch files of a worker process that died mid-report
+            return results
+        finally:
+            executor.stop()  # what start() began for a batch that had nothing to run
 
 
 def _run_jobs(todo: list, spec: BatchSpec, executor, progress: bool, finished) -> list[JobResult]:
-    """Run the jobs left to make; the runner (papermill, nbformat, Jupyter) is loaded only if there are any,
-    so a run with nothing to rebuild ends sooner."""
+    """Run the jobs left to make; nothing of the dispatching is loaded unless there are any."""
     if not todo:
         return []
-    from parreport.batch.runner import run_jobs
+    from parreport.batch.dispatch import run_jobs
 
     return run_jobs(todo, spec.formats, executor, progress=progress, timeout=spec.timeout, on_result=finished)
 

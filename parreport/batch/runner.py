@@ -16,23 +16,21 @@ import os
 import signal
 import threading
 import time
-import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 import papermill
-from tqdm import tqdm
 
-from parreport.batch.executors import Dask, Processes, Serial
+from parreport.batch.dispatch import describe
 from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.job import Job
 from parreport.batch.results import FAILED, NO_DATA, OK, JobResult
 from parreport.batch.spec import DEFAULT_TIMEOUT
-from parreport.batch.warm import ENGINE, shutdown_kernels
-from parreport.errors import NoDataError, ParreportError
+from parreport.batch.warm import ENGINE
+from parreport.errors import NoDataError
 from parreport.process import freeze_once
 from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.mimetypes import HEADLINE_MIMETYPE
@@ -52,7 +50,7 @@ def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> J
             except Exception as exc:  # a failing job is reported, never fatal to the batch
                 _record_failure(job, result, exc, executed)
     except Exception as exc:  # the scratch folder itself could not be made or removed
-        result.status, result.error = FAILED, _describe(exc)
+        result.status, result.error = FAILED, describe(exc)
     freeze_once()
     return result
 
@@ -86,38 +84,12 @@ def _record_failure(job: Job, result: JobResult, exc: Exception, executed: Path)
     kept beside the report's previous files."""
     no_data = isinstance(exc, papermill.PapermillExecutionError) and exc.ename == NoDataError.__name__
     result.status = NO_DATA if no_data else FAILED
-    result.error = exc.evalue if no_data else _describe(exc)
+    result.error = exc.evalue if no_data else describe(exc)
     result.headline = {}
     if not no_data and executed.exists():
         failed = job.out_dir / f"{job.stem}.failed.ipynb"
         os.replace(executed, failed)
         result.outputs["failed_notebook"] = str(failed)
-
-
-def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes | Dask, progress: bool = True,
-             timeout: float = DEFAULT_TIMEOUT,
-             on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
-    """Run every job on ``executor`` (see :mod:`parreport.batch.executors`), with a progress bar;
-    ``on_result`` sees each result as soon as its job ends (so an interrupted batch has recorded the reports
-    it finished). Results in job order."""
-    bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
-    results: dict[int, JobResult] = {}
-    outcomes = executor.map(run_job, jobs, formats, timeout, cleanup=shutdown_kernels)
-    for number, outcome in outcomes:
-        job = jobs[number]
-        result = outcome if isinstance(outcome, JobResult) else _lost(job, outcome)
-        results[number] = result
-        if on_result is not None:
-            on_result(result)
-        bar.update()
-    bar.close()
-    return [results[number] for number in range(len(jobs))]
-
-
-def _lost(job: Job, exc: BaseException) -> JobResult:
-    """A failed result for a job whose worker died or could not run it (``run_job`` itself never raises)."""
-    return JobResult(job.kind, job.department, job.period.code, job.stem, FAILED, job.parameters,
-                     error=f"the worker running this report stopped: {_describe(exc)}")
 
 
 @contextmanager
@@ -183,13 +155,3 @@ def _headline(node: nbformat.NotebookNode) -> dict:
             if HEADLINE_MIMETYPE in data:
                 return dict(data[HEADLINE_MIMETYPE])
     return {}
-
-
-def _describe(exc: Exception) -> str:
-    """The user-facing reason: for a notebook error, the exception raised inside the kernel; for one of
-    our own errors, its message."""
-    if isinstance(exc, papermill.PapermillExecutionError):
-        return f"{exc.ename}: {exc.evalue}"
-    if isinstance(exc, ParreportError):
-        return str(exc)
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -1,0 +1,68 @@
+"""Hand a batch's jobs to its executor and gather their results, in the batch's own process.
+
+This process only dispatches: the runner (:mod:`parreport.batch.runner`, with papermill, nbformat and
+Jupyter, about 0,6 s of CPU to import) is imported where the jobs run, in the workers, which have it from
+their forkserver. The batch's process meanwhile shares the machine with that forkserver and the kernel zygote
+as they load, so what it does not import they get sooner.
+"""
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable
+
+from tqdm import tqdm
+
+from parreport.batch.executors import Dask, Processes, Serial
+from parreport.batch.job import Job
+from parreport.batch.results import FAILED, JobResult
+from parreport.batch.spec import DEFAULT_TIMEOUT
+from parreport.errors import ParreportError
+
+
+def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes | Dask, progress: bool = True,
+             timeout: float = DEFAULT_TIMEOUT,
+             on_result: Callable[[JobResult], None] | None = None) -> list[JobResult]:
+    """Run every job on ``executor`` (see :mod:`parreport.batch.executors`), with a progress bar;
+    ``on_result`` sees each result as soon as its job ends (so an interrupted batch has recorded the reports
+    it finished). Results in job order."""
+    bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
+    results: dict[int, JobResult] = {}
+    outcomes = executor.map(run_job, jobs, formats, timeout, cleanup=_shutdown_kernels)
+    for number, outcome in outcomes:
+        job = jobs[number]
+        result = outcome if isinstance(outcome, JobResult) else _lost(job, outcome)
+        results[number] = result
+        if on_result is not None:
+            on_result(result)
+        bar.update()
+    bar.close()
+    return [results[number] for number in range(len(jobs))]
+
+
+def run_job(job: Job, formats: list[str], timeout: float) -> JobResult:
+    """:func:`parreport.batch.runner.run_job`, imported in the process that runs the job."""
+    from parreport.batch.runner import run_job as run
+
+    return run(job, formats, timeout)
+
+
+def _shutdown_kernels() -> None:
+    from parreport.batch.warm import shutdown_kernels
+
+    shutdown_kernels()
+
+
+def _lost(job: Job, exc: BaseException) -> JobResult:
+    """A failed result for a job whose worker died or could not run it (``run_job`` itself never raises)."""
+    return JobResult(job.kind, job.department, job.period.code, job.stem, FAILED, job.parameters,
+                     error=f"the worker running this report stopped: {describe(exc)}")
+
+
+def describe(exc: BaseException) -> str:
+    """The user-facing reason: for a notebook error (papermill's, which names it), the exception raised
+    inside the kernel; for one of our own errors, its message."""
+    if type(exc).__name__ == "PapermillExecutionError":  # without importing papermill here
+        return f"{exc.ename}: {exc.evalue}"
+    if isinstance(exc, ParreportError):
+        return str(exc)
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()
