@@ -95,6 +95,9 @@ def test_kernels_end_with_the_zygote_and_then_start_as_usual(started, tmp_path):
         assert kernel_facts(usual, tmp_path / "facts.json")["pid"] == usual.manager.provisioner.process.pid
     finally:
         usual.shutdown()
+    folder = Path(os.environ[zygote.ZYGOTE_VARIABLE]).parent
+    zygote.stop()
+    assert not folder.exists()  # the killed zygote could not remove it; stopping it does
 
 
 def test_only_this_interpreters_kernel_command_is_forked(started):

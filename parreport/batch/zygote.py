@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import selectors
+import shutil
 import signal
 import socket
 import subprocess
@@ -31,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 ZYGOTE_VARIABLE = "PARREPORT_KERNEL_ZYGOTE"  # the socket of the batch's zygote, inherited by its workers
 KERNEL_MODULE = "ipykernel_launcher"
@@ -46,6 +46,7 @@ def start() -> None:
     global _zygote
     if _zygote is not None and _zygote.poll() is None:
         return
+    stop()  # one that was killed: its folder
     path = os.path.join(tempfile.mkdtemp(prefix="parreport-zygote-"), "socket")  # a folder for this user only
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:  # here: a request made at once waits
         listener.bind(path)
@@ -58,7 +59,7 @@ def start() -> None:
 def stop() -> None:
     """Stop this process's zygote (its kernels follow it); the workers started after this use none."""
     global _zygote
-    os.environ.pop(ZYGOTE_VARIABLE, None)
+    path = os.environ.pop(ZYGOTE_VARIABLE, None)
     if _zygote is None:
         return
     zygote, _zygote = _zygote, None
@@ -68,6 +69,8 @@ def stop() -> None:
     except subprocess.TimeoutExpired:
         zygote.kill()
         zygote.wait()
+    if path:
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)  # left by a zygote that was killed
 
 
 def fork_kernel(cmd: list[str], env: dict[str, str] | None, cwd: str | None) -> "ForkedKernel | None":
@@ -153,8 +156,7 @@ def _serve(listening: int) -> None:
                     _answer(connection, listener)
     finally:
         listener.close()
-        Path(path).unlink(missing_ok=True)
-        os.rmdir(os.path.dirname(path))
+        shutil.rmtree(os.path.dirname(path), ignore_errors=True)
 
 
 def _warm_up() -> None:
