@@ -41,7 +41,7 @@ def kernel_facts(kernel: WarmKernel, path: Path) -> dict:
     kernel.run("import json, os, sys\n"
                f"open({str(path)!r}, 'w').write(json.dumps({{'cwd': os.getcwd(), 'mark': os.environ.get('ZYGOTE_TEST'),"
                "'parent': os.environ.get('JPY_PARENT_PID'), 'pid': os.getpid(), 'pgid': os.getpgid(0),"
-               "'sid': os.getsid(0)}))")
+               "'sid': os.getsid(0), 'draw': __import__('numpy').random.random()}))")
     return json.loads(path.read_text())
 
 
@@ -59,6 +59,11 @@ def test_a_kernel_is_forked_by_the_zygote_in_the_askers_environment_and_a_sessio
         assert facts["pid"] == process.pid == facts["pgid"] == facts["sid"]  # killable as a process group
         assert facts["mark"] == "hỏi từ tiến trình này" and facts["cwd"] == str(tmp_path)
         assert facts["parent"] == str(os.getpid())  # as jupyter_client tells a kernel the process driving it
+        other = WarmKernel("python3")
+        try:  # NumPy's global random state is each kernel's own, not the zygote's
+            assert kernel_facts(other, tmp_path / "other.json")["draw"] != facts["draw"]
+        finally:
+            other.shutdown()
     finally:
         kernel.shutdown()
     assert gone(process.pid)

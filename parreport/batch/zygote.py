@@ -7,7 +7,8 @@ starts with the batch (beside the workers' forkserver, see :class:`parreport.bat
 does that work once while the batch plans, and answers each request for a kernel with a fork of itself that
 runs the kernel (``ipykernel_launcher -f <connection file>``) in the requester's environment and working
 directory, in a session of its own, as jupyter_client would start it. The new kernel is ready in a fraction
-of a second.
+of a second. (What a module read from the environment when it was imported, Matplotlib its configuration
+folder say, it read from the zygote's, which is the batch's environment when it started.)
 
 It serves only while it runs no Python thread but its main one (a fork copies none, and a lock one held would
 stay locked; the native threads of OpenBLAS and jemalloc, which NumPy and pyarrow start on import, are made
@@ -209,6 +210,8 @@ def _become_kernel(request: dict) -> int:
     os.chdir(request["cwd"])
     sys.path[0] = request["cwd"]  # as for ``python -m`` started there
     sys.argv = [KERNEL_MODULE, *request["arguments"]]
+    if "numpy" in sys.modules:  # Python reseeds its own random module in a fork; NumPy's global state is the
+        sys.modules["numpy"].random.seed()  # zygote's, the same in every kernel: fresh, as a new interpreter's
     threading.Thread(target=_exit_without, args=(request["owner"],), daemon=True,
                      name="parreport-leave-with-owner").start()
     from ipykernel.kernelapp import IPKernelApp
