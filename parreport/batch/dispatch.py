@@ -17,6 +17,7 @@ from parreport.batch.job import Job
 from parreport.batch.results import FAILED, JobResult
 from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.errors import ParreportError
+from parreport.metrics.definitions import PROVINCE
 
 
 def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes | Dask, progress: bool = True,
@@ -27,8 +28,10 @@ def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes |
     it finished). Results in job order."""
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
-    outcomes = executor.map(run_job, jobs, formats, timeout, cleanup=_shutdown_kernels)
-    for number, outcome in outcomes:
+    order = longest_first(jobs)
+    outcomes = executor.map(run_job, [jobs[number] for number in order], formats, timeout, cleanup=_shutdown_kernels)
+    for position, outcome in outcomes:
+        number = order[position]
         job = jobs[number]
         result = outcome if isinstance(outcome, JobResult) else _lost(job, outcome)
         results[number] = result
@@ -37,6 +40,13 @@ def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes |
         bar.update()
     bar.close()
     return [results[number] for number in range(len(jobs))]
+
+
+def longest_first(jobs: list[Job]) -> list[int]:
+    """The order to hand ``jobs`` out in (their numbers): the province's reports, which read every unit's
+    figures and take longest (about 1,4 times a briefing in the demo), before the units', so that a batch
+    does not end with one worker making one of them while the others wait."""
+    return sorted(range(len(jobs)), key=lambda number: jobs[number].department != PROVINCE)
 
 
 def run_job(job: Job, formats: list[str], timeout: float) -> JobResult:
