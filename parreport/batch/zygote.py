@@ -13,10 +13,11 @@ folder say, it read from the zygote's, which is the batch's environment when it 
 It serves only while it runs no Python thread but its main one (a fork copies none, and a lock one held would
 stay locked; the native threads of OpenBLAS and jemalloc, which NumPy and pyarrow start on import, are made
 ready for a fork by those libraries, as for any forked process), and only the kernel command of this
-interpreter; any other request, or a zygote that is gone, gets ``None`` and
-the kernel is started the usual way. A forked kernel exits when the worker that asked for it or the zygote is
-gone; the zygote exits when the process that started it closes its end of the pipe (:func:`stop`, or that
-process's exit, whatever its cause).
+interpreter. Any other request, a zygote whose warm-up failed or that is gone, or a fork that fails gets
+``None``, and the kernel is started the usual way (and meets the same error, if any, in the report). A
+forked kernel exits when the worker that asked for it or the zygote is gone; the zygote exits when the
+process that started it closes its end of the pipe (:func:`stop`, or that process's exit, whatever its
+cause).
 
 Requests come over a Unix socket in a folder only this user can open, one JSON line each way.
 """
@@ -142,7 +143,10 @@ def _serve(listening: int) -> None:
     listener = socket.socket(fileno=listening)
     path = listener.getsockname()
     try:
-        _warm_up()
+        try:
+            _warm_up()
+        except Exception:  # noqa: BLE001  (each kernel started the usual way meets it and reports it)
+            return
         if threading.active_count() != 1:  # a thread started by an import: forking is not safe
             return
         events = selectors.DefaultSelector()
@@ -178,7 +182,12 @@ def _answer(connection: socket.socket, listener: socket.socket) -> None:
     except (OSError, ValueError):
         return
     ready, told = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:  # no memory or process left: the asker starts its kernel the usual way
+        os.close(ready)
+        os.close(told)
+        return
     if pid == 0:
         code = 1
         try:
