@@ -117,3 +117,23 @@ def test_a_batch_leaves_no_zygote(tmp_path):
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["[(0,", "1),", "(1,", "2)]", "None", "False"] or \
         done.stdout.split() == ["[(1,", "2),", "(0,", "1)]", "None", "False"]
+
+
+def test_a_new_zygote_removes_the_folders_of_starters_that_no_longer_run(tmp_path, monkeypatch):
+    """A zygote killed together with its starter (SIGKILL to both) leaves its socket folder; the next start
+    removes it, and leaves a running starter's and folders that are not a zygote's."""
+    monkeypatch.setattr(zygote.tempfile, "tempdir", str(tmp_path))  # the temporary folder, for this test
+    gone_starter = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone_starter.wait()
+    orphan = tmp_path / f"{zygote.FOLDER_PREFIX}{gone_starter.pid}-abc"
+    running = tmp_path / f"{zygote.FOLDER_PREFIX}{os.getpid()}-def"
+    foreign = tmp_path / f"{zygote.FOLDER_PREFIX}notapid-ghi"
+    for folder in (orphan, running, foreign):
+        folder.mkdir()
+        (folder / "socket").touch()
+    zygote.start()
+    try:
+        assert not orphan.exists() and running.exists() and foreign.exists()
+        assert Path(os.environ[zygote.ZYGOTE_VARIABLE]).parent.name.startswith(f"{zygote.FOLDER_PREFIX}{os.getpid()}-")
+    finally:
+        zygote.stop()

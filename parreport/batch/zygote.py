@@ -19,7 +19,9 @@ forked kernel exits when the worker that asked for it or the zygote is gone; the
 process that started it closes its end of the pipe (:func:`stop`, or that process's exit, whatever its
 cause).
 
-Requests come over a Unix socket in a folder only this user can open, one JSON line each way.
+Requests come over a Unix socket in a folder only this user can open, one JSON line each way. The folder
+names the process that started the zygote; a later start removes the folders of starters that no longer
+run (a zygote killed together with its starter could not).
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+from pathlib import Path
 
 ZYGOTE_VARIABLE = "PARREPORT_KERNEL_ZYGOTE"  # the socket of the batch's zygote, inherited by its workers
 KERNEL_MODULE = "ipykernel_launcher"
@@ -49,13 +52,30 @@ def start() -> None:
     if _zygote is not None and _zygote.poll() is None:
         return
     stop()  # one that was killed: its folder
-    path = os.path.join(tempfile.mkdtemp(prefix="parreport-zygote-"), "socket")  # a folder for this user only
+    _remove_orphaned_folders()
+    folder = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-")  # for this user only; names its starter
+    path = os.path.join(folder, "socket")
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:  # here: a request made at once waits
         listener.bind(path)
         listener.listen(64)
         _zygote = subprocess.Popen([sys.executable, "-m", __name__, str(listener.fileno())], stdin=subprocess.PIPE,
                                    pass_fds=[listener.fileno()])
     os.environ[ZYGOTE_VARIABLE] = path
+
+
+FOLDER_PREFIX = "parreport-zygote-"  # then the starter's process id: parreport-zygote-<pid>-<random>
+
+
+def _remove_orphaned_folders() -> None:
+    """Remove the socket folders whose starter no longer runs: a zygote whose starter was killed removes its
+    own, but one killed with it cannot."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
+        try:
+            os.kill(int(folder.name[len(FOLDER_PREFIX):].split("-")[0]), 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except (OSError, ValueError):  # another user's process, or not one of ours
+            continue
 
 
 def stop() -> None:
