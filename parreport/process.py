@@ -60,3 +60,15 @@ def abrupt_exit(code: int) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def is_running(pid: int) -> bool:
+    """Whether the process ``pid`` runs (one of another user's too), by ``os.kill(pid, 0)``: POSIX only. For
+    the folders a process killed outright leaves, and the processes a batch watches but did not start."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

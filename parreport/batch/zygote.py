@@ -38,6 +38,8 @@ import threading
 import time
 from pathlib import Path
 
+from parreport.process import is_running
+
 ZYGOTE_VARIABLE = "PARREPORT_KERNEL_ZYGOTE"  # the socket of the batch's zygote, inherited by its workers
 KERNEL_MODULE = "ipykernel_launcher"
 ANSWER_SECONDS = 120  # a request waits this long for the zygote, whose warm-up may still be running
@@ -70,12 +72,9 @@ def _remove_orphaned_folders() -> None:
     """Remove the socket folders whose starter no longer runs: a zygote whose starter was killed removes its
     own, but one killed with it cannot."""
     for folder in Path(tempfile.gettempdir()).glob(f"{FOLDER_PREFIX}*-*"):
-        try:
-            os.kill(int(folder.name[len(FOLDER_PREFIX):].split("-")[0]), 0)
-        except ProcessLookupError:
+        starter = folder.name[len(FOLDER_PREFIX):].split("-")[0]
+        if starter.isdigit() and not is_running(int(starter)):  # else not one of ours
             shutil.rmtree(folder, ignore_errors=True)
-        except (OSError, ValueError):  # another user's process, or not one of ours
-            continue
 
 
 def stop() -> None:
@@ -126,11 +125,8 @@ class ForkedKernel:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
-        if self.returncode is None:
-            try:
-                os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = -1
+        if self.returncode is None and not is_running(self.pid):
+            self.returncode = -1
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
@@ -258,12 +254,9 @@ def _become_kernel(request: dict) -> int:
 def _exit_without(owner: int) -> None:
     """Exit the kernel once the worker that asked for it is gone: nobody would stop it (ipykernel itself
     watches its parent, the zygote)."""
-    while True:
+    while is_running(owner):
         time.sleep(1)
-        try:
-            os.kill(owner, 0)
-        except ProcessLookupError:
-            os._exit(1)
+    os._exit(1)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from parreport.process import at_abrupt_exit
+from parreport.process import at_abrupt_exit, is_running
 from parreport.render.formats import RenderSource
 
 FONT_FAMILY = "Parreport Sans"
@@ -81,11 +81,11 @@ def _remove_orphaned_font_folders() -> None:
         return
     for owner in Path(tempfile.gettempdir()).glob(f"weasyprint-*/{FONT_FOLDER_OWNER}"):
         try:
-            os.kill(int(owner.read_text(encoding="ascii")), 0)
-        except ProcessLookupError:
-            shutil.rmtree(owner.parent, ignore_errors=True)
-        except (OSError, ValueError):  # running under another user, or a file being written
+            pid = int(owner.read_text(encoding="ascii"))
+        except (OSError, ValueError):  # a file being written, or removed meanwhile
             continue
+        if not is_running(pid):
+            shutil.rmtree(owner.parent, ignore_errors=True)
 
 
 def _remove_font_files() -> None:
