@@ -147,13 +147,12 @@ def _run(args: argparse.Namespace) -> int:
         raise ParreportError("--workers must be at least 1")
     spec = batch.BatchSpec.read(args.spec)
     _start_workers(spec, args)
+    # The command line's choices replace the spec's before the check, so that they can mend a bad spec value.
+    spec.reports = args.report or spec.reports
+    spec.formats = args.format or spec.formats
+    spec.notebook = None if args.report else spec.notebook
+    spec.timeout = spec.timeout if args.timeout is None else args.timeout
     spec.check(str(args.spec))
-    if args.report or args.format or args.timeout is not None:
-        spec.reports = args.report or spec.reports
-        spec.formats = args.format or spec.formats
-        spec.notebook = None if args.report else spec.notebook
-        spec.timeout = spec.timeout if args.timeout is None else args.timeout
-        spec.check("command line")
     results = batch.run_batch(spec, args.out, data=args.data, departments=args.department,
                               periods=args.period, workers=args.workers, progress=not args.no_progress,
                               force=args.force, scheduler=args.scheduler,
@@ -165,7 +164,12 @@ def _run(args: argparse.Namespace) -> int:
         print(f"không có dữ liệu {result.period}/{result.department}: {result.error}")
     for result in by_status[batch.FAILED]:
         print(f"FAILED {result.period}/{result.department}: {result.error}", file=sys.stderr)
-    return 1 if by_status[batch.FAILED] else 0
+    incomplete = [result for result in by_status[batch.OK] if result.format_errors]
+    for result in incomplete:
+        for name, reason in result.format_errors.items():
+            print(f"FAILED {result.period}/{result.department} ({name} only; the other formats were written): "
+                  f"{reason}", file=sys.stderr)
+    return 1 if by_status[batch.FAILED] or incomplete else 0
 
 
 def _start_workers(spec: "batch.BatchSpec", args: argparse.Namespace) -> None:

@@ -158,6 +158,14 @@ class Store:
         of each of its rows, so the row holding that date is current, and no row of any file is later."""
         return self.con.execute("SELECT max(as_of) FROM ingests WHERE kind = ?", [kind]).fetchone()[0]
 
+    def periods(self, kind: str) -> list[str]:
+        """The period codes (``period`` column) of the current rows of ``kind`` (``counts``, ``scores_766``),
+        sorted; the year of each row for the yearly tables (``par_index``, ``sipas``)."""
+        column = "period" if kind in ("counts", "scores_766") else "CAST(year AS VARCHAR)"
+        if kind not in SCHEMAS:
+            raise ParreportError(f"unknown table {kind!r}; expected one of {', '.join(SCHEMAS)}")
+        return [code for code, in self.con.execute(f"SELECT DISTINCT {column} FROM {kind} ORDER BY 1").fetchall()]
+
     def fingerprint(self) -> str:
         """A digest of every file the store holds: equal fingerprints mean equal inputs."""
         digest = self.con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]

@@ -18,6 +18,7 @@ class JobResult:
     seconds: dict[str, float] = field(default_factory=dict)
     headline: dict = field(default_factory=dict)
     error: str | None = None
+    format_errors: dict[str, str] = field(default_factory=dict)  # format → why its file could not be made
     key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
     reused: bool = False  # the files of an earlier run with the same key were kept
 

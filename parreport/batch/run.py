@@ -58,7 +58,7 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
                 write_index(out, write_manifest(out, results, data_record, spec_record), registry)
 
             def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
-                result.key = keys[result.name] if result.status == OK else None
+                result.key = keys[result.name] if result.status == OK and not result.format_errors else None
                 record([result])
             built = {result.name: result for result in _run_jobs(todo, spec, executor, progress, finished)}
             results = [kept[job.name] or built[job.name] for job in jobs]

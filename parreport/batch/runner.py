@@ -71,11 +71,17 @@ def _produce(job: Job, formats: list[str], timeout: float, executed: Path, resul
     result.headline = _headline(node)
     source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
     files = {"ipynb": executed}
-    for name in formats:
+    for name in formats:  # a format that cannot be made leaves the others to be published
         output_format = get_format(name)
-        files[name] = executed.with_name(f"{job.stem}{output_format.suffix}")
-        with _timed(result, name), _alarm(timeout, f"making the {output_format.label} file"):
-            output_format.render(source, files[name])
+        target = executed.with_name(f"{job.stem}{output_format.suffix}")
+        try:
+            with _timed(result, name), _alarm(timeout, f"making the {output_format.label} file"):
+                output_format.render(source, target)
+        except Exception as exc:
+            result.format_errors[name] = describe(exc)
+            target.unlink(missing_ok=True)
+        else:
+            files[name] = target
     return files
 
 

@@ -1,6 +1,7 @@
 """Batch specs (``params/*.yaml``): which report kinds, for which units and periods, in which formats."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -83,19 +84,34 @@ class BatchSpec:
             raise ConfigError(f"{where}: departments must be a list of codes or 'all'")
         if not isinstance(self.periods, list) or not self.periods:
             raise ConfigError(f"{where}: periods must be a non-empty list")
-        if isinstance(self.timeout, bool) or not isinstance(self.timeout, (int, float)) or self.timeout <= 0:
-            raise ConfigError(f"{where}: timeout must be a number of seconds > 0, found {self.timeout!r}")
+        timeout = _number(self.timeout)
+        if timeout is None or timeout <= 0:
+            raise ConfigError(f"{where}: timeout must be a number of seconds > 0 such as 600, found {self.timeout!r}")
+        self.timeout = timeout
         if self.scheduler is not None and (not isinstance(self.scheduler, str) or "://" not in self.scheduler):
             raise ConfigError(f"{where}: scheduler must be a Dask scheduler address such as tcp://10.0.0.5:8786, "
                               f"found {self.scheduler!r}")
         self.targets = check_targets(self.targets, where)
         try:
-            self.tolerance_766 = check_tolerance(self.tolerance_766)
+            tolerance = _number(self.tolerance_766)
+            self.tolerance_766 = check_tolerance(self.tolerance_766 if tolerance is None else tolerance)
         except ConfigError as exc:
             raise ConfigError(f"{where}: {exc}") from None
         self.periods = [str(p) for p in self.periods]
         if isinstance(self.departments, list):
             self.departments = [str(d) for d in self.departments]
+
+
+def _number(value: object) -> float | None:
+    """A finite number written in the spec, else ``None``. YAML whole numbers arrive as text (so that codes
+    like ``007`` stay text): ``30`` and ``30.0`` are both 30.0."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _named(where: str, lookup, name: str) -> None:

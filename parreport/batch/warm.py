@@ -17,6 +17,7 @@ import threading
 import time
 from multiprocessing import util
 
+import nbformat
 from jupyter_core.utils import run_sync
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
@@ -159,6 +160,19 @@ def _call(function: str, *args: object) -> str:
     return f"__import__('parreport.kernel_state', fromlist=['_']).{function}({', '.join(map(repr, args))})"
 
 
+def record_error(cell, cell_index: int, execute_reply: dict) -> None:
+    """nbclient's ``on_cell_error`` hook: give a failed cell an error output made from the kernel's own reply
+    (the exception's type and message) when it has none. IPython writes none when it fails to format the
+    traceback (a Jinja template's frame, which it tries to read as Python), and papermill then reports a
+    bare ``CellExecutionError`` with no message."""
+    if any(output.output_type == "error" for output in cell.get("outputs", [])):
+        return
+    content = execute_reply["content"]
+    cell.outputs.append(nbformat.v4.new_output(
+        "error", ename=content.get("ename") or "Error", evalue=content.get("evalue", ""),
+        traceback=content.get("traceback") or []))
+
+
 def _ended_normally(notebook) -> bool:
     """No cell raised, or only because the unit has no data: the kernel is as healthy as it was."""
     return all(output.ename == NoDataError.__name__ for cell in notebook.cells
@@ -181,7 +195,7 @@ class WarmEngine(NBClientEngine):
                                stdout_file=stdout_file, stderr_file=stderr_file)
         kernel = KERNELS.acquire(kernel_name, os.getcwd())  # papermill has moved into the notebook's cwd
         reusable = False
-        client = PapermillNotebookClient(nb_man, km=kernel.manager, **options)
+        client = PapermillNotebookClient(nb_man, km=kernel.manager, on_cell_error=record_error, **options)
         client.kc = kernel.client  # nbclient starts no client of its own when it has one
         try:
             notebook = client.execute()

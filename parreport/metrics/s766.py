@@ -66,6 +66,27 @@ def scorecard_766(card: pd.DataFrame, scores: pd.DataFrame, period: Period | str
     return rank_column(frame, "official_total")
 
 
+def scored_periods(period: Period) -> list[str]:
+    """The codes whose official scores cover ``period``: its own and those of the quarters inside it (the
+    dashboard publishes by quarter; a month lies inside none)."""
+    quarters = [Period(period.year, "Q", index, period.convention) for index in range(1, 5)]
+    inside = [quarter.code for quarter in quarters if period.kind != "Q" and period.contains(quarter)]
+    return [period.code, *inside]
+
+
+def units_scored(scores: pd.DataFrame, period: Period) -> set[str]:
+    """The units (and nothing else) with an official score for ``period`` or a quarter inside it."""
+    return set(scores.loc[scores["period"].isin(scored_periods(period)), "department"])
+
+
+def latest_scored_quarter(scores: pd.DataFrame, period: Period) -> Period | None:
+    """The last quarter inside ``period`` (or ``period`` itself, a quarter) with an official score."""
+    known = set(scores["period"])
+    quarters = [Period.parse(code, period.convention) for code in scored_periods(period) if code in known]
+    quarters = [quarter for quarter in quarters if quarter.kind == "Q"]
+    return max(quarters) if quarters else None
+
+
 def has_official(frame: pd.DataFrame) -> bool:
     """Whether any unit of a :func:`scorecard_766` frame has an official score."""
     columns = [f"official_{key}" for key in GROUPS] + [official_column(i) for i in SCORED.values()]

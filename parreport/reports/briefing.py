@@ -21,6 +21,7 @@ from parreport.narrative import render
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.metrics.par_index import ParData
+from parreport.metrics.s766 import units_scored
 from parreport.registry import Department, Registry, group_set
 from parreport.reports import s766
 from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
@@ -75,6 +76,11 @@ class Briefing:
     par: ParData | None = None  # PAR Index and SIPAS scores, for a year's briefing
     index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
 
+    @property
+    def has_766(self) -> bool:
+        """Whether the unit has official 766 scores for the period or a quarter inside it."""
+        return self.index_766 is not None and self.unit.code in units_scored(self.index_766.scores, self.period)
+
     # --- the document ---------------------------------------------------------------------------
     def document(self, today: date | None = None) -> Document:
         """The briefing as content: cover, highlights, for a year the PAR Index section, the 766 section,
@@ -82,6 +88,9 @@ class Briefing:
         are one sentence saying so."""
         if not self.has_dossiers:
             sections = [Section("highlights", "Kết quả nổi bật", [Paragraphs([self.no_dossiers()], notice=True)])]
+            if self.has_766:
+                sections.append(s766.unit_section(self.index_766, self.unit.code, self.unit.short_name,
+                                                  self.targets, dossiers=False))
         else:
             sections = [
                 Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
@@ -113,6 +122,7 @@ class Briefing:
         ones (plain numbers), for the batch index and manifest."""
         headline = {key: self.card[key] if self.has_dossiers else None
                     for key in ("received", "resolved", "on_time_rate", "overdue")}
+        headline["s766_total"] = s766.official_headline(self.index_766, self.unit.code) if self.has_766 else None
         if self.period.kind == "Y" and self.par is not None:
             headline.update(par_headline(self.par, self.unit.code, self.period.year))
         return headline
@@ -300,10 +310,13 @@ def load_briefing(
     if unit.code not in card.index:
         raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
     scored = inputs.par is not None and inputs.par.unit(unit.code, period.year) is not None  # a year's PAR Index
-    if not card.at[unit.code, "has_data"] and not scored:
+    figures_766 = inputs.figures_766(tolerance_766)
+    official = unit.code in units_scored(figures_766.scores, period)
+    if not card.at[unit.code, "has_data"] and not scored and not official:
         raise NoDataError(unit.code, period.code, (
-            f"{unit.code} ({unit.name}) has no data in {period.label_vi}: no dossier record and no Biểu 06 row "
-            "for the period" + (", no PAR Index score for the year" if period.kind == "Y" else "")))
+            f"{unit.code} ({unit.name}) has no data in {period.label_vi}: no dossier record, no Biểu 06 row and "
+            "no official 766 score for the period" + (", no PAR Index score for the year" if period.kind == "Y"
+                                                      else "")))
     return Briefing(
         unit=unit, period=period, province=inputs.registry.province,
         card=plain(card.loc[unit.code]), province_card=plain(card.loc[PROVINCE]),
@@ -313,5 +326,5 @@ def load_briefing(
         sample_data=inputs.sample_data,
         has_dossiers=dossiers.has_data(period, unit.code),
         par=inputs.par,
-        index_766=inputs.figures_766(tolerance_766),
+        index_766=figures_766,
     )

@@ -85,22 +85,24 @@ def get_kind(name: str) -> ReportKind:
 
 
 def latest_quarter(store: Store) -> Period:
-    """The last calendar quarter that the store's dossier data reaches (dossier events or Biểu 06 quarters)."""
+    """The last calendar quarter that the store's dossier data (dossier events or Biểu 06 quarters) or its
+    official 766 scores reach."""
     last = store.latest_event("dossiers")
     candidates = [] if last is None else [Period(last.year, "Q", (last.month - 1) // 3 + 1)]
-    stated = store.con.execute("SELECT DISTINCT period FROM counts").fetchall()
-    candidates += [period for period in (Period.parse(code) for code, in stated) if period.kind == "Q"]
+    stated = [Period.parse(code) for kind in ("counts", "scores_766") for code in store.periods(kind)]
+    candidates += [period for period in stated if period.kind == "Q"]
     if not candidates:
-        raise ConfigError("the data holds no dossier and no quarterly count: cannot tell the latest quarter")
+        raise ConfigError("the data holds no dossier, no quarterly count and no quarterly 766 score: "
+                          "cannot tell the latest quarter")
     return max(candidates)
 
 
 def latest_year(store: Store) -> Period:
     """The last year the PAR Index data reaches."""
-    last, = store.con.execute("SELECT max(year) FROM par_index").fetchone()
-    if last is None:
+    years = store.periods("par_index")
+    if not years:
         raise ConfigError("the data holds no PAR Index score: cannot tell the latest year")
-    return Period(int(last), "Y", 1)
+    return Period(int(years[-1]), "Y", 1)
 
 
 DOSSIER_HEADLINE = (
@@ -109,12 +111,14 @@ DOSSIER_HEADLINE = (
     HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
     HeadlineColumn("overdue", "Quá hạn"),
 )
+# The official 766 total of the period, else of its last quarter that has one (the province: the units' average).
+S766_HEADLINE = HeadlineColumn("s766_total", "Điểm Bộ chỉ số 766", "score")
 # The built-in kinds.
 register(ReportKind("briefing", "Báo cáo của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb",
-                    "parreport.reports.briefing", "briefing", UNIT, latest_quarter, DOSSIER_HEADLINE))
+                    "parreport.reports.briefing", "briefing", UNIT, latest_quarter, (*DOSSIER_HEADLINE, S766_HEADLINE)))
 register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb",
                     "parreport.reports.briefing", "briefing", UNIT, latest_year,
-                    (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE)))
+                    (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE, S766_HEADLINE)))
 register(ReportKind("overview", "Báo cáo tổng hợp toàn tỉnh", NOTEBOOKS_DIR / "province.ipynb",
                     "parreport.reports.overview", "overview", PROVINCE_SCOPE, latest_quarter,
-                    (*DOSSIER_HEADLINE, HeadlineColumn("par_pct_avg", "Chỉ số CCHC bình quân", "percent"))))
+                    (*DOSSIER_HEADLINE, S766_HEADLINE, HeadlineColumn("par_pct_avg", "Chỉ số CCHC bình quân", "percent"))))

@@ -14,7 +14,9 @@ import pandas as pd
 
 from parreport import fmt
 from parreport.metrics import INDICATORS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD, scorecard
+from parreport.errors import NoDataError
 from parreport.metrics.par_index import ParData
+from parreport.metrics.s766 import has_official, latest_scored_quarter, units_scored
 from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
@@ -74,26 +76,52 @@ class Overview:
     par: ParData | None = None
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     sample_data: bool = False
-    index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
+    index_766: s766.Figures766 | None = None  # 766 scores of every unit (see :func:`load_overview`)
+
+    @property
+    def has_dossiers(self) -> bool:
+        """Whether any unit has dossier data (records or Biểu 06 counts) in the period."""
+        return not self.units.empty
+
+    @property
+    def has_766(self) -> bool:
+        """Whether any unit has official 766 scores for the period or a quarter inside it."""
+        return self.index_766 is not None and bool(units_scored(self.index_766.scores, self.period))
 
     # --- the document ---------------------------------------------------------------------------
     def document(self, today: date | None = None) -> Document:
-        sections = [
-            Section("highlights", "Kết quả chung toàn tỉnh", [self.kpis(), Paragraphs(self.paragraphs())]),
-            Section("ranking", "Xếp hạng các cơ quan, đơn vị theo tỷ lệ giải quyết đúng hạn",
-                    [self.ranking_table(), *self.without_data_note()]),
-        ]
+        """Each section whose input the data holds: the dossier sections with dossier data, the PAR Index
+        for a year with PAR Index scores, the 766 section with official scores or dossier data."""
+        if self.has_dossiers:
+            sections = [
+                Section("highlights", "Kết quả chung toàn tỉnh", [self.kpis(), Paragraphs(self.paragraphs())]),
+                Section("ranking", "Xếp hạng các cơ quan, đơn vị theo tỷ lệ giải quyết đúng hạn",
+                        [self.ranking_table(), *self.without_data_note()]),
+            ]
+        else:
+            sections = [Section("highlights", "Kết quả chung toàn tỉnh",
+                                [Paragraphs([self.no_dossiers()], notice=True)])]
         if self.par_year is not None:
             sections.append(Section("par_index", "Chỉ số cải cách hành chính", self.par_blocks()))
-        if self.index_766 is not None:
-            sections.append(s766.province_section(self.index_766))
-        sections += [
-            Section("heatmap", "Các chỉ tiêu của từng cơ quan, đơn vị", [self.heat_map(), Note(HEAT_MAP_NOTE)]),
-            Section("overdue", "Hồ sơ quá hạn theo đơn vị và lĩnh vực", self.overdue_blocks()),
-            Section("bieu06", "Kết quả giải quyết hồ sơ theo đơn vị (Biểu số 06)", [self.bieu06_table()]),
-            Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
-        ]
+        if self.index_766 is not None and (self.has_dossiers or self.has_766):
+            sections.append(s766.province_section(self.index_766, self.has_dossiers, self.period))
+        if self.has_dossiers:
+            sections += [
+                Section("heatmap", "Các chỉ tiêu của từng cơ quan, đơn vị", [self.heat_map(), Note(HEAT_MAP_NOTE)]),
+                Section("overdue", "Hồ sơ quá hạn theo đơn vị và lĩnh vực", self.overdue_blocks()),
+                Section("bieu06", "Kết quả giải quyết hồ sơ theo đơn vị (Biểu số 06)", [self.bieu06_table()]),
+                Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
+            ]
         return Document(KIND, self.cover(today), sections, self.headline())
+
+    def no_dossiers(self) -> str:
+        """The sentence opening an overview without dossier data, naming what the report holds instead."""
+        held = [what for what, present in (
+            (f"Chỉ số cải cách hành chính {self.period.label_vi}", self.par_year is not None),
+            ("điểm Bộ chỉ số 766 do Cổng Dịch vụ công quốc gia công bố", self.has_766)) if present]
+        return (f"Chưa có dữ liệu hồ sơ TTHC của các cơ quan, đơn vị trong {self.period.label_vi}: dữ liệu không có "
+                f"hồ sơ nào của kỳ này và không có Biểu số 06 nào bao trùm kỳ này, nên báo cáo không nêu số liệu "
+                f"tiếp nhận, giải quyết hồ sơ; báo cáo nêu {' và '.join(held)} của các cơ quan, đơn vị.")
 
     def cover(self, today: date | None = None) -> Cover:
         label = self.period.label_vi
@@ -104,7 +132,9 @@ class Overview:
 
     def headline(self) -> dict:
         """received, resolved, on_time_rate, overdue (and for a year with PAR data, par_pct_avg)."""
-        headline = {key: self.province_card[key] for key in ("received", "resolved", "on_time_rate", "overdue")}
+        headline = {key: self.province_card[key] if self.has_dossiers else None
+                    for key in ("received", "resolved", "on_time_rate", "overdue")}
+        headline["s766_total"] = s766.official_headline(self.index_766, PROVINCE) if self.has_766 else None
         if self.period.kind == "Y":
             year = self.par_year
             headline["par_pct_avg"] = None if year is None else float(year["pct"].mean())
@@ -262,6 +292,15 @@ def load_overview(
     with_data = units["department"].map(lambda code: dossiers.has_data(period, code))
     by_field = dossiers.unit_fields(period)
     codes = registry.codes(period)
+    figures_766 = inputs.figures_766(tolerance_766)
+    if not with_data.any() and not has_official(figures_766.frame):
+        latest = latest_scored_quarter(figures_766.scores, period)  # a year or half: its last scored quarter
+        if latest is not None:  # the period's units have no dossier figures: nothing computed to set beside
+            figures_766 = s766.Figures766.from_scores(figures_766.scores, card, latest, tolerance_766)
+        elif inputs.par is None or inputs.par.year(period.year).empty:
+            raise NoDataError(PROVINCE, period.code, (
+                f"no unit has data in {period.label_vi}: no dossier record, no Biểu 06 row and no official 766 "
+                "score for the period" + (", no PAR Index score for the year" if period.kind == "Y" else "")))
     return Overview(
         period=period, province=registry.province, registry=registry,
         units=units[with_data].reset_index(drop=True),
@@ -271,5 +310,5 @@ def load_overview(
         has_previous=any(dossiers.has_data(period.previous(), code) for code in codes),
         has_year_ago=any(dossiers.has_data(period.year_ago(), code) for code in codes),
         par=inputs.par, targets=inputs.targets, sample_data=inputs.sample_data,
-        index_766=inputs.figures_766(tolerance_766),
+        index_766=figures_766,
     )

@@ -68,35 +68,58 @@ class Figures766:
 
 
 # --- a unit's section ------------------------------------------------------------------------------------
-def unit_section(figures: Figures766, department: str, unit_label: str, targets: dict[str, float]) -> Section:
+def unit_section(figures: Figures766, department: str, unit_label: str, targets: dict[str, float],
+                 dossiers: bool = True) -> Section:
     """The section of a unit's briefing: official total and groups against their maximum and the province
-    average, rank, trend, the rates computed from dossiers, the cross-check and attention points."""
+    average, rank, trend and, when the unit has ``dossiers`` data in the period, the rates computed from
+    them, the cross-check and attention points."""
     unit, province = figures.row(department), figures.row(PROVINCE)
     official = any(unit.get(f"official_{key}") is not None for key in GROUPS)
     history = official_history(figures.scores, figures.period, department)
     blocks: list = []
     if official:
         blocks.append(_unit_kpis(figures, history, unit, province))
-        blocks.append(_groups_table(unit, province))
+        blocks.append(_groups_table(unit, province, dossiers))
     else:
         missing = _no_official(figures, f" cho {unit_label}", _latest_total(history, figures.period, "unit"))
-        blocks.append(Paragraphs([f"{missing} Các số liệu dưới đây được tính từ dữ liệu hồ sơ."], notice=True))
-    blocks.append(_rates_table(unit, province, targets))
-    checks = figures.checks()
-    checks = checks[checks["department"] == department].set_index("indicator")
-    blocks.append(Paragraphs(cross_check_sentences(unit, checks)))
-    flags = [flag_sentence(row, figures.tolerance) for row in checks[checks["flagged"]].itertuples()]
-    if flags:
-        blocks.append(Paragraphs(flags, notice=True))
+        computed = " Các số liệu dưới đây được tính từ dữ liệu hồ sơ." if dossiers else ""
+        blocks.append(Paragraphs([missing + computed], notice=True))
+    if dossiers:
+        blocks += _computed_blocks(figures, department, unit, province, targets)
     if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
         from parreport import charts  # Matplotlib is loaded only where a chart is drawn
 
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
-    inside = [name for name in RATES if name not in OUTSIDE]
-    blocks.append(Points(attention_points(unit, targets, inside),
-                         empty="Không có chỉ tiêu nào của Bộ chỉ số 766 tính được từ dữ liệu hồ sơ thấp hơn mục tiêu."))
-    blocks.append(Note(method_note(figures.tolerance)))
+    if dossiers:
+        inside = [name for name in RATES if name not in OUTSIDE]
+        blocks.append(Points(attention_points(unit, targets, inside), empty="Không có chỉ tiêu nào của Bộ chỉ số "
+                                                                            "766 tính được từ dữ liệu hồ sơ thấp hơn mục tiêu."))
+    blocks.append(Note(method_note(figures.tolerance) if dossiers else SOURCE_NOTE))
     return Section(KEY, TITLE, blocks)
+
+
+def _computed_blocks(figures: Figures766, department: str, unit: dict, province: dict,
+                     targets: dict[str, float]) -> list:
+    """The rates computed from the unit's dossiers, their points beside the official ones, and every
+    disagreement beyond the tolerance."""
+    checks = figures.checks()
+    checks = checks[checks["department"] == department].set_index("indicator")
+    blocks = [_rates_table(unit, province, targets), Paragraphs(cross_check_sentences(unit, checks))]
+    flags = [flag_sentence(row, figures.tolerance) for row in checks[checks["flagged"]].itertuples()]
+    if flags:
+        blocks.append(Paragraphs(flags, notice=True))
+    return blocks
+
+
+def official_headline(figures: Figures766, department: str) -> float | None:
+    """The official total shown on the index: the period's own, else that of the last quarter inside the
+    period that has one (the province: the average of its units); ``None`` without either."""
+    own = figures.row(department).get("official_total")
+    if own is not None:
+        return float(own)
+    history = official_history(figures.scores, figures.period, department)
+    latest = _latest_total(history, figures.period, "province" if department == PROVINCE else "unit")
+    return None if latest is None else float(latest[1])
 
 
 def _no_official(figures: Figures766, whose: str, latest: tuple[Period, float] | None, total: str = "") -> str:
@@ -156,14 +179,16 @@ GROUP_COLUMNS = [
 ]
 
 
-def _groups_table(unit: dict, province: dict) -> Table:
-    """A row per group and the total: maximum, official score, province average, and the computed score
-    where one indicator makes the whole group."""
+def _groups_table(unit: dict, province: dict, dossiers: bool) -> Table:
+    """A row per group and the total: maximum, official score, province average, and with ``dossiers`` the
+    computed score where one indicator makes the whole group."""
     whole = {indicator.group: indicator for indicator in SCORED.values() if indicator.whole_group}
     rows = [[group.label, group.max_score, unit.get(f"official_{key}"), province.get(f"official_{key}"),
              unit.get(whole[key].score_name) if key in whole else None] for key, group in GROUPS.items()]
     rows.append(["Tổng", TOTAL_MAX, unit.get("official_total"), province.get("official_total"), None])
-    return Table("s766_groups", "Điểm theo nhóm chỉ số", GROUP_COLUMNS, rows, total=True,
+    columns = GROUP_COLUMNS if dossiers else GROUP_COLUMNS[:-1]
+    rows = [row[:len(columns)] for row in rows]
+    return Table("s766_groups", "Điểm theo nhóm chỉ số", columns, rows, total=True,
                  note=f"Điểm công bố: {SOURCE}. Trung bình toàn tỉnh: bình quân các cơ quan, đơn vị có điểm.")
 
 
@@ -218,6 +243,10 @@ def flag_sentence(check, tolerance: float) -> str:
             f"vượt ngưỡng {fmt.number(tolerance, 2)} điểm). Nguyên nhân có thể: {check.cause}.")
 
 
+SOURCE_NOTE = ("Không có dữ liệu hồ sơ của kỳ này nên không có điểm tính lại từ dữ liệu hồ sơ để đối chiếu với điểm "
+               "công bố.")
+
+
 def method_note(tolerance: float) -> str:
     """How computed points are obtained, from the catalogue's rules."""
     rules = "; ".join(f"{indicator.label}: {indicator.rule}" + (
@@ -238,12 +267,18 @@ PROVINCE_COLUMNS = [
 ]
 
 
-def province_section(figures: Figures766) -> Section:
-    """The section of the province overview: every unit's official total and groups, ranked, the points
-    computed from dossiers, and every disagreement beyond the tolerance."""
+def province_section(figures: Figures766, dossiers: bool = True, period: Period | None = None) -> Section:
+    """The section of the province overview: every unit's official total and groups, ranked and, with
+    ``dossiers`` data, the points computed from them and every disagreement beyond the tolerance.
+    ``figures`` may be those of the last quarter of the overview's ``period`` that has official scores
+    (a year or half-year without dossier data): the section then says so."""
     units = figures.frame[figures.frame["department"] != PROVINCE]
     province = figures.row(PROVINCE)
     blocks: list = []
+    if period is not None and period != figures.period:
+        blocks.append(Paragraphs([f"Cổng Dịch vụ công quốc gia công bố điểm Bộ chỉ số 766 theo quý; dưới đây là "
+                                  f"điểm công bố {figures.period.label_vi}, quý gần nhất của {period.label_vi} có "
+                                  "điểm."], notice=True))
     if not has_official(figures.frame):
         history = official_history(figures.scores, figures.period, PROVINCE)
         missing = _no_official(figures, "", _latest_total(history, figures.period, "province"),
@@ -256,13 +291,18 @@ def province_section(figures: Figures766) -> Section:
             Kpi(f"{with_total}/{len(units)}", "Cơ quan, đơn vị có đủ điểm công bố"),
         ]))
     ranked = units.sort_values(["official_total", "name"], ascending=[False, True], na_position="last")
+    if not dossiers:
+        ranked = ranked[ranked[[f"official_{key}" for key in GROUPS]].notna().any(axis=1)]
+    columns = PROVINCE_COLUMNS if dossiers else PROVINCE_COLUMNS[:3 + len(GROUPS)]
     rows = [[None if pd.isna(r["official_total_rank"]) else
              fmt.rank(r["official_total_rank"], r["official_total_rank_of"]), r["name"], r["official_total"],
              *(r[f"official_{key}"] for key in GROUPS), *(r[i.score_name] for i in SCORED.values())]
             for _, r in ranked.iterrows()]
-    rows = [list(plain(pd.Series(row)).values()) for row in rows]
-    blocks.append(Table("s766_units", "Điểm Bộ chỉ số 766 của các cơ quan, đơn vị", PROVINCE_COLUMNS, rows,
+    rows = [list(plain(pd.Series(row)).values())[:len(columns)] for row in rows]
+    blocks.append(Table("s766_units", "Điểm Bộ chỉ số 766 của các cơ quan, đơn vị", columns, rows,
                         note=f"Điểm công bố: {SOURCE}. Xếp hạng trong các cơ quan, đơn vị cùng nhóm."))
+    if not dossiers:
+        return Section(KEY, TITLE, [*blocks, Note(SOURCE_NOTE)])
     checks = figures.checks()
     flagged = checks[checks["flagged"]]
     blocks.append(Points([f"{row.name} — {flag_sentence(row, figures.tolerance)}" for row in flagged.itertuples()],
