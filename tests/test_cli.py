@@ -62,6 +62,10 @@ def test_run_refuses_a_bad_period(tmp_path, registry_file):
     ("formats: [odt]\n", "unknown format odt"),
     ("reports: [briefings]\n", "unknown report kind briefings \\(did you mean briefing\\?\\)"),
     ("convention: lunar\n", "convention must be one of"),
+    ("timeout: soon\n", "timeout must be a number of seconds > 0 such as 600, found 'soon'"),
+    ("timeout: 0\n", "timeout must be a number of seconds > 0"),
+    ("timeout: .nan\n", "timeout must be a number of seconds > 0"),
+    ("tolerance_766: some\n", "tolerance_766 must be a number of points ≥ 0"),
 ])
 def test_spec_mistakes_are_named(tmp_path, extra, message):
     spec = tmp_path / "spec.yaml"
@@ -69,6 +73,15 @@ def test_spec_mistakes_are_named(tmp_path, extra, message):
     with pytest.raises(ConfigError, match=message) as caught:
         BatchSpec.load(spec)
     assert str(spec) in str(caught.value)
+
+
+def test_numbers_may_be_written_whole(tmp_path):
+    """YAML whole numbers arrive as text (so that codes stay text): every numeric key still takes them."""
+    spec_path = tmp_path / "spec.yaml"
+    spec_path.write_text("timeout: 30\ntolerance_766: 1\ntargets: {on_time_rate: 1, online_share: 0.5}\n",
+                         encoding="utf-8")
+    spec = BatchSpec.load(spec_path)
+    assert (spec.timeout, spec.tolerance_766, spec.targets) == (30.0, 1.0, {"on_time_rate": 1.0, "online_share": 0.5})
 
 
 def test_codes_made_of_digits_stay_text(tmp_path):

@@ -8,7 +8,8 @@ Fixture, worked by hand (registry of tests/conftest.py: STNMT, STP, 007, all gro
 * STP, Biểu 06 for 2020-Q2 only, field Công chứng: 4 online + 1 offline new, 3 early, 1 on time, 1 late
   → resolved 5, on-time rate 4/5 = 80 %. Nothing for quý I, so no data there, nor in 2020-H1 or 2020
   (Q1 is missing, so the quarters do not cover them).
-* 007: nothing at all; a PAR Index score for 2020 only.
+* 007: no dossier data; a PAR Index score for 2020; official 766 scores of 2020-Q3 (15 + 18 + 20 + 10 + 9 +
+  18 = 90), which cover quý III, 6 tháng cuối and năm 2020, but no month.
 """
 from __future__ import annotations
 
@@ -33,6 +34,9 @@ BIEU06 = ("department,period,field,received_online,received_offline,carried_over
           "resolved_on_time,resolved_late,pending_in_time,pending_overdue\n"
           "STP,2020-Q2,Công chứng,4,1,0,3,1,1,0,0\n")
 PAR = "year,department,area,score,max_score\n2020,007,Cải cách TTHC,8,10\n"
+S766 = "period,department,group,score\n" + "".join(
+    f"2020-Q3,007,{group},{score}\n" for group, score in (("cong_khai", 15), ("tien_do", 18), ("so_hoa", 20),
+                                                          ("dvc_truc_tuyen", 10), ("thanh_toan", 9), ("hai_long", 18)))
 Q1, Q2 = Period.parse("2020-Q1"), Period.parse("2020-Q2")
 
 
@@ -40,7 +44,7 @@ Q1, Q2 = Period.parse("2020-Q1"), Period.parse("2020-Q2")
 def inputs(tmp_path) -> dict[str, Path]:
     registry = tmp_path / "departments.yaml"
     registry.write_text(REGISTRY_YAML, encoding="utf-8")
-    for name, text in (("records.csv", RECORDS), ("bieu06.csv", BIEU06), ("par.csv", PAR)):
+    for name, text in (("records.csv", RECORDS), ("bieu06.csv", BIEU06), ("par.csv", PAR), ("s766.csv", S766)):
         (tmp_path / "in").mkdir(exist_ok=True)
         (tmp_path / "in" / name).write_text(text, encoding="utf-8")
     store_path = tmp_path / "data.duckdb"
@@ -89,7 +93,8 @@ def test_no_briefing_without_data(inputs):
     with pytest.raises(NoDataError, match=r"STP \(Sở Tư pháp\) has no data in quý I năm 2020") as caught:
         load_briefing("STP", "2020-Q1", **inputs)
     assert (caught.value.department, caught.value.period) == ("STP", "2020-Q1")
-    with pytest.raises(NoDataError, match="no dossier record and no Biểu 06 row for the period, no PAR Index"):
+    with pytest.raises(NoDataError, match="no dossier record, no Biểu 06 row and no official 766 score for the "
+                                          "period, no PAR Index"):
         load_briefing("STP", "2020", **inputs)             # no dossier data in 2020 and no PAR score either
     assert load_briefing("STP", "2020-Q2", **inputs).card["resolved"] == 5
 
@@ -101,3 +106,22 @@ def test_a_year_with_par_index_scores_is_not_no_data(inputs):
     assert briefing.card["received"] is None and briefing.card["has_data"] is False
     with pytest.raises(NoDataError):
         load_briefing("007", "2020-Q2", **inputs)
+
+
+def test_official_766_scores_alone_make_a_briefing_of_the_quarters_they_cover(inputs):
+    briefing = load_briefing("007", "2020-Q3", **inputs)
+    assert not briefing.has_dossiers and briefing.has_766
+    assert briefing.headline()["s766_total"] == 90 and briefing.headline()["received"] is None
+    assert [section.key for section in briefing.document().sections] == ["highlights", "s766"]
+    assert load_briefing("007", "2020-H2", **inputs).headline()["s766_total"] == 90  # its last scored quarter
+    with pytest.raises(NoDataError, match="no official 766 score"):
+        load_briefing("007", "2020-09", **inputs)  # a month lies inside no quarter
+
+
+def test_an_overview_without_any_input_is_no_data(inputs):
+    from parreport.reports.overview import load_overview
+
+    with pytest.raises(NoDataError, match="no unit has data in quý I năm 2021"):
+        load_overview("2021-Q1", **inputs)
+    overview = load_overview("2020-Q3", **inputs)  # 007's 766 scores; STNMT's last dossier closed 8/4
+    assert not overview.has_dossiers and [s.key for s in overview.document().sections] == ["highlights", "s766"]

@@ -6,7 +6,7 @@ from parreport import fmt
 from parreport.metrics.par_index import TOP, WEAKEST, ParData, weakest
 from parreport.narrative import render
 from parreport.registry import Department, group_set
-from parreport.reports.content import Kpi, Kpis, Note, Paragraphs, Section, plain
+from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Section, Table, plain
 
 KEY = "par_index"
 TITLE = "Chỉ số cải cách hành chính"
@@ -51,10 +51,20 @@ def par_section(par: ParData, unit: Department, year: int, subject: str) -> Sect
         _kpis(t, s, year, ranked_set),
         Paragraphs(paragraphs),
         charts.par_areas(areas, unit.short_name, average_label),
+        _areas_table(areas, average_label),
         charts.rank_history(par.history(unit.code, year), unit.short_name, ranked_set),
         Note(NOTE),
     ]
     return Section(KEY, TITLE, blocks)
+
+
+def _areas_table(areas, average_label: str) -> Table:
+    """The unit's score in each area against the area's maximum and the average of the units ranked with it."""
+    columns = [Column("area", "Lĩnh vực đánh giá", "text"), Column("score", "Điểm", "score"),
+               Column("max_score", "Điểm tối đa", "score"), Column("pct", "Tỷ lệ điểm", "percent"),
+               Column("average_pct", f"Tỷ lệ điểm {average_label[:1].lower()}{average_label[1:]}", "percent")]
+    rows = [[plain(row)[column.key] for column in columns] for _, row in areas.iterrows()]
+    return Table("par_areas", "Điểm theo lĩnh vực đánh giá", columns, rows)
 
 
 def _kpis(t: dict, s: dict | None, year: int, ranked_set: str) -> Kpis:
