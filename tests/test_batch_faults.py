@@ -223,34 +223,51 @@ def hang(_source, _target) -> None:
     time.sleep(600)
 
 
-def test_a_renderer_that_hangs_is_stopped_by_the_timeout(tmp_path, inputs, monkeypatch):
-    """The notebook runs normally, then one format's renderer hangs: the same timeout stops it, the report
-    fails with the reason, nothing is published, and the batch ends (one serial worker: this process)."""
+def broken(source, target) -> None:
+    """The renderer of the test format ``broken``: it writes half a file, then fails."""
+    target.write_text("half", encoding="utf-8")
+    raise ValueError("cannot hold this report")
+
+
+def test_a_renderer_that_hangs_is_stopped_by_the_timeout_and_one_that_fails_leaves_the_others(tmp_path, inputs,
+                                                                                              monkeypatch):
+    """The notebook runs normally, then one format's renderer hangs and another fails: the same timeout stops
+    the first, each is reported with its reason, the other formats are published, nothing of the two is
+    left, the report is not reused by the next run, and the batch ends (one serial worker: this process)."""
     monkeypatch.setitem(FORMATS, "stuck", OutputFormat("stuck", ".stuck", f"{__name__}:hang", "Stuck"))
-    spec = BatchSpec(periods=["2020-Q1"], departments=["STNMT"], formats=["html", "stuck"], timeout=20)
+    monkeypatch.setitem(FORMATS, "broken", OutputFormat("broken", ".broken", f"{__name__}:broken", "Broken"))
+    spec = BatchSpec(periods=["2020-Q1"], departments=["STNMT"], formats=["stuck", "broken", "html"], timeout=20)
     spec.check()
     out = tmp_path / "out"
     started = time.monotonic()
     [result] = run_batch(spec, out, data=str(inputs["data"]), workers=1, progress=False,
                          registry_path=inputs["registry"])
     assert time.monotonic() - started < 120
-    assert (result.status, result.error) == ("failed", "TimeoutError: stopped after 20 s (timeout): "
-                                                       "making the Stuck file ran too long")
-    assert 0 < result.seconds["html"] < 20                      # html was made, inside the limit
+    assert result.status == "ok" and result.format_errors == {
+        "stuck": "TimeoutError: stopped after 20 s (timeout): making the Stuck file ran too long",
+        "broken": "ValueError: cannot hold this report"}
+    assert 0 < result.seconds["html"] < 20                      # html was made after them, inside the limit
     report = out / "2020-Q1" / "STNMT"
-    assert sorted(path.name for path in report.iterdir()) == ["briefing.failed.ipynb"]
+    assert sorted(path.name for path in report.iterdir()) == ["briefing.html", "briefing.ipynb"]
+    assert "Không tạo được tệp broken: ValueError: cannot hold this report" in (out / "index.html").read_text(
+        encoding="utf-8")
+    monkeypatch.setitem(FORMATS, "stuck", OutputFormat("stuck", ".stuck", "parreport.render.html:write_html", "S"))
+    [again] = run_batch(spec, out, data=str(inputs["data"]), workers=1, progress=False,
+                        registry_path=inputs["registry"])
+    assert not again.reused and again.format_errors == {"broken": "ValueError: cannot hold this report"}
+    assert (report / "briefing.stuck").exists()
 
 
 def test_an_image_that_never_loads_is_stopped_by_the_timeout(tmp_path, inputs):
     """STNMT's report shows an image from a named pipe that nothing writes, so loading it for the PDF never
     ends. WeasyPrint carries on past an image that fails to load (it logs it and lays the page out without
-    it), so the timeout must not look like such an error: the report fails with the reason instead of
-    being published without its image."""
+    it), so the timeout must not look like such an error: the PDF is reported failed with the reason instead
+    of being published without its image."""
     spec = BatchSpec(notebook=briefing_with_an_image_that_never_loads(tmp_path, "STNMT"), periods=["2020-Q1"],
                      departments=["STNMT"], formats=["pdf"], timeout=20)
     spec.check()
     [result] = run_batch(spec, tmp_path / "out", data=str(inputs["data"]), workers=1, progress=False,
                          registry_path=inputs["registry"])
-    assert (result.status, result.error) == ("failed", "TimeoutError: stopped after 20 s (timeout): "
-                                                       "making the PDF file ran too long")
+    assert result.format_errors == {"pdf": "TimeoutError: stopped after 20 s (timeout): making the PDF file "
+                                           "ran too long"}
     assert not (tmp_path / "out" / "2020-Q1" / "STNMT" / "briefing.pdf").exists()

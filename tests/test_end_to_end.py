@@ -112,7 +112,7 @@ def test_every_format_states_the_same_figures(batch_run):
     folder = batch_run[0] / "2020-Q1" / "STNMT"
     text = " ".join(p.text for p in docx.Document(folder / "briefing.docx").paragraphs)
     assert "Trong quý I năm 2020, Sở tiếp nhận 1.926 hồ sơ (15 hồ sơ từ kỳ trước chuyển qua" in text
-    sheet = openpyxl.load_workbook(folder / "briefing.xlsx", data_only=True).worksheets[0]
+    sheet = openpyxl.load_workbook(folder / "briefing.xlsx", data_only=True)["Biểu 06"]
     rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
     total = next(row for row in rows if "Tổng" in row)
     assert 1926 in total and 1911 in total and 15 in total

@@ -1,7 +1,10 @@
 """The ``xlsx`` format, read back with openpyxl: cell values, formulas and the values stored with them.
 
+Every workbook opens with "Số liệu chính" (the cover, the headline figures, what the workbook leaves out), then
+a sheet per table: Biểu 06 on the official form, any other table on a plain sheet.
+
 The briefing is the real notebook executed for STNMT, quý II năm 2020 on the end-to-end fixture (figures by
-hand in tests/test_docx.py and tests/test_end_to_end.py). Layout of the sheet (1-based rows): rows 1–5 the
+hand in tests/test_docx.py and tests/test_end_to_end.py). Layout of the Biểu 06 sheet (1-based rows): rows 1–5 the
 form's title rows, 6–7 the header, 8 the column numbers (1)…(12), 9 Đất đai, 10 Môi trường, 11 Tài nguyên
 nước, 12 Tổng. Columns: A STT, B Lĩnh vực, C kỳ trước chuyển qua, D trực tuyến, E trực tiếp/BCCI, F tổng số
 tiếp nhận, G trước hạn, H đúng hạn, I quá hạn, J đang giải quyết trong hạn, K quá hạn, L tỷ lệ đúng hạn
@@ -15,10 +18,10 @@ import openpyxl
 import pytest
 from openpyxl.utils import range_boundaries
 
-from parreport.errors import ConfigError, ParreportError
+from parreport.errors import ParreportError
 from parreport.render import get_format
 from parreport.render.xlsx import build_xlsx
-from parreport.reports.content import Column, Cover, Document, Paragraphs, Section, Table
+from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Paragraphs, Section, Table
 
 pytestmark = pytest.mark.e2e  # the workbook fixture runs the notebook through papermill
 
@@ -55,9 +58,35 @@ def evaluate(formula: str, values: dict[str, object]) -> object:
     return match[2] if total(match[1]) == 0 else total(match[3]) / total(match[4])
 
 
-def test_one_sheet_with_the_form_title_rows(workbook_path):
+def filled_rows(sheet) -> list[tuple]:
+    """A sheet's rows as the values they hold, empty cells and rows left out."""
+    rows = (tuple(value for value in row if value is not None) for row in sheet.iter_rows(values_only=True))
+    return [row for row in rows if row]
+
+
+def test_key_figures_then_every_table_in_order(workbook_path):
+    """Received 171 against 1.926 in quý I (171 − 1.926 = −1.755); 160/171 = 93,57 % against 100 % in quý I.
+    The 766 section's indicators come before the Biểu 06 section, on a plain sheet (row 6 the header, row 7
+    the on-time rate 160/171, row 12 the apology rate 5/11, as numbers)."""
+    book = openpyxl.load_workbook(workbook_path)
+    assert book.sheetnames == ["Số liệu chính", "Chỉ tiêu (tính từ dữ liệu hồ", "Biểu 06"]
+    rates = book["Chỉ tiêu (tính từ dữ liệu hồ"]
+    assert (rates["A1"].value, rates["A6"].value, rates["C6"].value) == ("Chỉ tiêu (tính từ dữ liệu hồ sơ)",
+                                                                         "Chỉ tiêu", "Đơn vị")
+    assert rates["C7"].value == pytest.approx(160 / 171) and rates["C7"].number_format == "[$-42A]0.00%"
+    assert rates["C12"].value == pytest.approx(5 / 11)
+    rows = filled_rows(book["Số liệu chính"])
+    assert rows[:4] == [("Số liệu chính",), ("Địa phương", "Tỉnh Thử Nghiệm"), ("Đơn vị", "Sở Tài nguyên và Môi trường"),
+                        ("Báo cáo", "Báo cáo tình hình giải quyết thủ tục hành chính")]
+    assert ("Kỳ báo cáo", "Quý II năm 2020") in rows and ("Thời gian số liệu", "01/04/2020–30/06/2020") in rows
+    assert ("Hồ sơ tiếp nhận", "171", "giảm 1.755 hồ sơ so với kỳ trước") in rows
+    assert ("Tỷ lệ đúng hạn và trước hạn", "93,57%", "giảm 6,43 điểm phần trăm so với kỳ trước") in rows
+    assert rows[-1] == ("Bảng tính này không có biểu đồ, phần nhận định, những điểm cần lưu ý và ghi chú của báo cáo.",)
+    assert ("Dữ liệu mẫu",) not in rows                             # real data
+
+
+def test_the_form_title_rows(workbook_path):
     values = cell_values(workbook_path, data_only=True)
-    assert list(values) == ["Biểu 06"]
     sheet = values["Biểu 06"]
     assert sheet["A1"] == "Biểu số 06/VPCP/KSTT"
     assert sheet["A3"].startswith("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
@@ -146,11 +175,91 @@ def test_a_stated_total_the_cells_do_not_give_is_refused(tmp_path):
         build_xlsx(document(rows), tmp_path / "wrong.xlsx")
 
 
-def test_sheet_names_are_valid_and_a_report_without_bieu06_is_refused(tmp_path):
+def test_sheet_names_are_valid_and_unique(tmp_path):
     rows = [["A", 1, 0, 0, 1.0], ["Tổng", 1, 0, 0, 1.0]]
     long = document(rows, title="Kết quả: giải quyết hồ sơ/thủ tục [theo đơn vị] quý I")
     long.sections.append(Section("more", "Thêm", [Table("bieu06", "", COLUMNS, rows, total=True)]))
     path = build_xlsx(long, tmp_path / "names.xlsx")
-    assert openpyxl.load_workbook(path).sheetnames == ["Kết quả giải quyết hồ sơ thủ", "Biểu 06"]
-    with pytest.raises(ConfigError, match="has none"):
-        build_xlsx(Document("x", COVER, [Section("s", "S", [Paragraphs(["chỉ có chữ"])])]), tmp_path / "x.xlsx")
+    assert openpyxl.load_workbook(path).sheetnames == ["Số liệu chính", "Kết quả giải quyết hồ sơ thủ", "Biểu 06"]
+
+
+KPIS = Section("highlights", "Chỉ số CCHC",
+               [Kpis([Kpi("90,26/108 điểm", "Tổng điểm", "tăng 2,01 điểm so với năm trước"), Kpi("3/18", "Xếp hạng")]),
+                Paragraphs(["Chỉ số CCHC năm 2024 đạt 83,57%."])])
+
+
+def test_a_report_without_tables_gets_its_key_figures(tmp_path):
+    """A report of PAR Index figures alone (no Biểu 06, no table): one sheet with the cover, its two headline
+    figures under their section, and what the workbook does not hold."""
+    sipas = Section("sipas", "Chỉ số SIPAS", [Kpis([Kpi("85,10%", "Chỉ số hài lòng")])])
+    path = build_xlsx(Document("annual", COVER, [KPIS, sipas]), tmp_path / "kpis.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Số liệu chính"]
+    assert filled_rows(book["Số liệu chính"]) == [
+        ("Số liệu chính",), ("Địa phương", "Tỉnh Mẫu"), ("Đơn vị", "Toàn tỉnh"), ("Báo cáo", "Báo cáo"),
+        ("Kỳ báo cáo", "Quý I năm 2024"), ("Thời gian số liệu", "01/01/2024–31/03/2024"), ("Ngày lập", "01/04/2024"),
+        ("Dữ liệu mẫu",), ("Chỉ tiêu", "Giá trị", "Thay đổi"),
+        ("1. Chỉ số CCHC",), ("Tổng điểm", "90,26/108 điểm", "tăng 2,01 điểm so với năm trước"), ("Xếp hạng", "3/18"),
+        ("2. Chỉ số SIPAS",), ("Chỉ số hài lòng", "85,10%"),
+        ("Bảng tính này không có phần nhận định của báo cáo.",),
+        ("Báo cáo không có Biểu số 06: dữ liệu không có hồ sơ hoặc số liệu tổng hợp của kỳ này.",)]
+
+
+GROUPS = Table("s766_groups", "Điểm theo nhóm chỉ số",
+               [Column("group", "Nhóm chỉ số", "text"), Column("max_score", "Điểm tối đa", "score"),
+                Column("official", "Điểm công bố", "score"), Column("computed", "Điểm tính lại", "score")],
+               [["Công khai, minh bạch", 18, 16.5, 17.25], ["Tiến độ giải quyết", 20, 19.28, None],
+                ["Tổng", 100, 90.26, None]], total=True, note="Điểm công bố: Cổng Dịch vụ công quốc gia.")
+
+
+def test_another_table_gets_a_plain_sheet_with_numbers(tmp_path):
+    """Rows 1–4: title, unit, period, "Dữ liệu mẫu"; row 6 the header; rows 7–9 the groups and Tổng; row 11 the
+    note. Columns: A group, B maximum, C official, D computed."""
+    path = build_xlsx(Document("briefing", COVER, [Section("s766", "Bộ chỉ số 766", [GROUPS])]), tmp_path / "g.xlsx")
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["Số liệu chính", "Điểm theo nhóm chỉ số"]
+    sheet = book["Điểm theo nhóm chỉ số"]
+    assert [sheet[f"A{row}"].value for row in range(1, 5)] == [
+        "Điểm theo nhóm chỉ số", "Đơn vị báo cáo: Toàn tỉnh – Tỉnh Mẫu",
+        "Kỳ báo cáo: Quý I năm 2024 (01/01/2024–31/03/2024)", "Dữ liệu mẫu"]
+    assert [[sheet.cell(row, column).value for column in range(1, 5)] for row in range(6, 10)] == [
+        ["Nhóm chỉ số", "Điểm tối đa", "Điểm công bố", "Điểm tính lại"],
+        ["Công khai, minh bạch", 18, 16.5, 17.25], ["Tiến độ giải quyết", 20, 19.28, "–"], ["Tổng", 100, 90.26, "–"]]
+    assert isinstance(sheet["C8"].value, float) and sheet["C8"].number_format == "[$-42A]#,##0.00"
+    assert sheet["D8"].data_type == "s"                              # no figure: the text "–", never 0
+    assert sheet["A9"].font.b and sheet["C9"].font.b and not sheet["C8"].font.b   # the Tổng row is bold
+    assert sheet["A11"].value == "Điểm công bố: Cổng Dịch vụ công quốc gia."
+    assert sheet.freeze_panes == "A7" and sheet.print_title_rows == "$6:$6"
+    rows = filled_rows(book["Số liệu chính"])
+    assert rows[-1] == ("Báo cáo không có Biểu số 06: dữ liệu không có hồ sơ hoặc số liệu tổng hợp của kỳ này.",)
+
+
+def test_every_table_in_document_order_with_merged_group_headers(tmp_path):
+    """PAR Index areas (untitled: the section's title names the sheet), Biểu 06, then a table with grouped
+    columns: header rows 6–7, "Điểm công bố" over C6:D6, the rows from 8. Percentages are ratios."""
+    areas = Table("par_areas", "", [Column("area", "Lĩnh vực", "text"), Column("score", "Điểm", "score"),
+                                    Column("max_score", "Điểm tối đa", "score"), Column("pct", "Tỷ lệ", "percent"),
+                                    Column("average_pct", "Bình quân", "percent")],
+                  [["Công tác chỉ đạo, điều hành", 8.5, 10, 0.85, 0.8], ["Cải cách TTHC", None, 12, None, 0.75]])
+    units = Table("s766_units", "Điểm theo đơn vị", [
+        Column("name", "Cơ quan, đơn vị", "text"), Column("total", "Tổng điểm", "score"),
+        Column("public", "Công khai", "score", group="Điểm công bố"),
+        Column("progress", "Tiến độ", "score", group="Điểm công bố")], [["Sở Tư pháp", 88.5, 17, 19.5]])
+    rows = [["A", 1, 0, 0, 1.0], ["Tổng", 1, 0, 0, 1.0]]
+    sections = [Section("par_index", "Chỉ số CCHC (PAR Index)", [KPIS.blocks[0], areas]),
+                Section("units", "Đơn vị", [Table("bieu06_units", "", COLUMNS, rows, total=True)]),
+                Section("s766", "Bộ chỉ số 766", [units])]
+    book = openpyxl.load_workbook(build_xlsx(Document("annual", COVER, sections), tmp_path / "all.xlsx"))
+    assert book.sheetnames == ["Số liệu chính", "Chỉ số CCHC (PAR Index)", "Biểu 06", "Điểm theo đơn vị"]
+    par = book["Chỉ số CCHC (PAR Index)"]
+    assert par["A1"].value == "Chỉ số CCHC (PAR Index)"
+    assert [par.cell(7, column).value for column in range(1, 6)] == ["Công tác chỉ đạo, điều hành", 8.5, 10, 0.85, 0.8]
+    assert [par.cell(8, column).value for column in range(1, 6)] == ["Cải cách TTHC", "–", 12, "–", 0.75]
+    assert par["D7"].number_format == "[$-42A]0.00%" and par["B7"].number_format == "[$-42A]#,##0.00"
+    grouped = book["Điểm theo đơn vị"]
+    assert {"A6:A7", "B6:B7", "C6:D6"} <= {str(r) for r in grouped.merged_cells.ranges}
+    assert [grouped.cell(row, column).value for row, column in ((6, 3), (7, 3), (7, 4))] == [
+        "Điểm công bố", "Công khai", "Tiến độ"]
+    assert [grouped.cell(8, column).value for column in range(1, 5)] == ["Sở Tư pháp", 88.5, 17, 19.5]
+    assert ("Báo cáo không có Biểu số 06: dữ liệu không có hồ sơ hoặc số liệu tổng hợp của kỳ này.",) not in \
+        filled_rows(book["Số liệu chính"])
