@@ -265,6 +265,17 @@ def rank_history(frame: pd.DataFrame, unit_label: str, set_name: str) -> Chart:
     return finish(fig, title, f"Thứ hạng Chỉ số CCHC của {unit_label} trong {set_name}: {listed}.")
 
 
+HEADER_SIZE = 7.5  # the heat map's column headers, on top of its axes
+
+
+def _above_headers(lines: int) -> float:
+    """The title's pad (points) over headers of ``lines`` lines on top of the axes, found without measuring
+    them (the title's place is fixed, see ``axes.titley``): the tick pad, the headers' lines (DejaVu's line
+    height × Matplotlib's line spacing 1,2 ≈ 1,4 × the size each) and a gap that also holds the title's
+    descent."""
+    return matplotlib.rcParams["xtick.major.pad"] + 1.4 * HEADER_SIZE * lines + 6
+
+
 def heat_map(frame: pd.DataFrame, columns: dict[str, str], title: str) -> Chart:
     """Units × indicators (``frame``: column ``label`` and a ratio column per key of ``columns``, key →
     header). Each cell shows its value; its colour places it between the lowest (red) and the highest
@@ -283,14 +294,15 @@ def heat_map(frame: pd.DataFrame, columns: dict[str, str], title: str) -> Chart:
         axes.imshow(masked, cmap=cmap, vmin=-0.15, vmax=1.15, aspect="auto")
         for (y, x), value in np.ndenumerate(values.to_numpy()):
             axes.text(x, y, fmt.percent(value, digits=1), ha="center", va="center", fontsize=7)
-        axes.set_xticks(range(len(columns)), [_wrapped(label, 14) for label in columns.values()], fontsize=7.5)
+        headers = [_wrapped(label, 14) for label in columns.values()]
+        axes.set_xticks(range(len(columns)), headers, fontsize=HEADER_SIZE)
         axes.xaxis.tick_top()
         axes.set_yticks(range(len(data)), data["label"], fontsize=7.5)
         axes.grid(False)
         axes.tick_params(length=0)
         for spine in axes.spines.values():
             spine.set_visible(False)
-        axes.set_title(title, pad=8)
+        axes.set_title(title, pad=_above_headers(max(header.count("\n") + 1 for header in headers)))
     best = "; ".join(f"{label} cao nhất {data['label'][values[key].idxmax()]} ({fmt.percent(values[key].max())})"
                      for key, label in columns.items() if values[key].notna().any())
     alt = (f"{title}: {len(data)} đơn vị × {len(columns)} chỉ tiêu, mỗi ô ghi giá trị, màu từ đỏ (thấp nhất cột) "
