@@ -7,6 +7,9 @@ version is the one from the *latest export*: the file whose dates reach furthest
 date it contains), then the file ingested last. So re-ingesting the same or an overlapping export never
 counts a dossier twice, and ingesting an older export after a newer one does not roll data back.
 A file already ingested (same SHA-256) is skipped.
+
+Reading a table, the sample-data mark, or the store through a query of one's own (:meth:`Store.sql`,
+:attr:`Store.con`) is recorded as a read of the running report (:mod:`parreport.reads`).
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from parreport import reads
 from parreport.errors import ParreportError
 from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSchema
 from parreport.registry import Registry
@@ -49,7 +53,7 @@ class Store:
             raise ParreportError(f"{self.path}: no such store; create it with 'parreport ingest FILE --store {path}'")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self.con = duckdb.connect(str(self.path), read_only=read_only)
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.Error as exc:
             raise ParreportError(f"{self.path}: cannot open the store: {exc}") from None
         if not read_only:
@@ -62,25 +66,31 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        self._con.close()
+
+    @property
+    def con(self) -> duckdb.DuckDBPyConnection:
+        """The DuckDB connection, for queries of one's own: a report that uses it has read the whole store."""
+        reads.record("store")
+        return self._con
 
     def _create(self) -> None:
-        self.con.execute("""
+        self._con.execute("""
             CREATE TABLE IF NOT EXISTS ingests (
                 ingest_id INTEGER PRIMARY KEY, kind VARCHAR, source_file VARCHAR, sha256 VARCHAR UNIQUE,
                 rows BIGINT, as_of TIMESTAMP, ingested_at TIMESTAMP)""")
-        self.con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
-        self.con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+        self._con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+        self._con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         for schema in SCHEMAS.values():
             columns = ", ".join(f'"{c.name}" {_SQL_TYPES.get(c.type, "VARCHAR")}' for c in schema.columns)
-            self.con.execute(
+            self._con.execute(
                 f"CREATE TABLE IF NOT EXISTS {schema.kind}_versions "
                 f"(ingest_id INTEGER, source_row BIGINT, {columns})")
             for column in schema.columns:  # a store made before a column was added to its schema
-                self.con.execute(f'ALTER TABLE {schema.kind}_versions ADD COLUMN IF NOT EXISTS "{column.name}" '
+                self._con.execute(f'ALTER TABLE {schema.kind}_versions ADD COLUMN IF NOT EXISTS "{column.name}" '
                                  f'{_SQL_TYPES.get(column.type, "VARCHAR")}')
             keys = ", ".join(f'v."{k}"' for k in schema.key)
-            self.con.execute(f"""
+            self._con.execute(f"""
                 CREATE OR REPLACE VIEW {schema.kind} AS
                 SELECT v.* EXCLUDE (ingest_id, source_row), i.source_file, v.source_row
                 FROM {schema.kind}_versions v JOIN ingests i USING (ingest_id)
@@ -98,23 +108,23 @@ class Store:
         kind, source, sha256 = table.kind, table.source, table.sha256
         schema = SCHEMAS[kind]
         found = tuple(table.discrepancies)
-        if self.con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha256]).fetchone():
+        if self._con.execute("SELECT 1 FROM ingests WHERE sha256 = ?", [sha256]).fetchone():
             return IngestResult(str(source), kind, len(table.frame), skipped=True, discrepancies=found)
         rows = table.frame[["source_row", *schema.names]]
-        self.con.execute("BEGIN TRANSACTION")
+        self._con.execute("BEGIN TRANSACTION")
         try:
-            self.con.register("incoming", rows)
-            ingest_id = self.con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
-            self.con.execute(
+            self._con.register("incoming", rows)
+            ingest_id = self._con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
+            self._con.execute(
                 "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [ingest_id, kind, str(source), sha256, len(rows), self._as_of(schema), datetime.now()])
             names = ", ".join(f'"{n}"' for n in ["source_row", *schema.names])
-            self.con.execute(f"INSERT INTO {kind}_versions (ingest_id, {names}) SELECT ?, {names} FROM incoming",
+            self._con.execute(f"INSERT INTO {kind}_versions (ingest_id, {names}) SELECT ?, {names} FROM incoming",
                              [ingest_id])
-            self.con.unregister("incoming")
-            self.con.execute("COMMIT")
+            self._con.unregister("incoming")
+            self._con.execute("COMMIT")
         except Exception:
-            self.con.execute("ROLLBACK")
+            self._con.execute("ROLLBACK")
             raise
         return IngestResult(str(source), kind, len(rows), skipped=False, discrepancies=found)
 
@@ -122,25 +132,28 @@ class Store:
         """The current version of every row of ``kind`` (with ``source_file`` and ``source_row``)."""
         if kind not in SCHEMAS:
             raise ParreportError(f"unknown table {kind!r}; expected one of {', '.join(SCHEMAS)}")
-        return _typed(self.con.execute(f"SELECT * FROM {kind}").df(), SCHEMAS[kind])
+        reads.record("table", kind)
+        return _typed(self._con.execute(f"SELECT * FROM {kind}").df(), SCHEMAS[kind])
 
     def sql(self, query: str, params: list | None = None) -> pd.DataFrame:
         """Run a SQL query against the store (tables and views listed in the module docstring)."""
-        return self.con.execute(query, params or []).df()
+        reads.record("store")
+        return self._con.execute(query, params or []).df()
 
     def ingests(self) -> pd.DataFrame:
         """The ingest log: one row per file stored."""
-        return self.con.execute("SELECT * FROM ingests ORDER BY ingest_id").df()
+        return self._con.execute("SELECT * FROM ingests ORDER BY ingest_id").df()
 
     @property
     def sample_data(self) -> bool:
         """Whether the store holds generated demo data (see :func:`mark_sample_data`)."""
-        row = self.con.execute("SELECT value FROM meta WHERE key = 'sample_data'").fetchone()
+        reads.record("meta", "sample_data")
+        row = self._con.execute("SELECT value FROM meta WHERE key = 'sample_data'").fetchone()
         return bool(row) and row[0] == "true"
 
     def mark_sample_data(self) -> None:
         """Record that this store holds generated demo data: every report from it says "Dữ liệu mẫu"."""
-        self.con.execute("INSERT OR REPLACE INTO meta VALUES ('sample_data', 'true')")
+        self._con.execute("INSERT OR REPLACE INTO meta VALUES ('sample_data', 'true')")
 
     def _as_of(self, schema: TableSchema) -> datetime | None:
         """The latest event (reception, completion) of the file being stored as ``incoming``: how recent
@@ -148,7 +161,7 @@ class Store:
         events = [f'max("{c.name}")' for c in schema.columns if c.name in _EVENT_COLUMNS]
         if not events:
             return None
-        return self.con.execute(f"SELECT greatest({', '.join(events)}) FROM incoming").fetchone()[0]
+        return self._con.execute(f"SELECT greatest({', '.join(events)}) FROM incoming").fetchone()[0]
 
     def latest_event(self, kind: str) -> datetime | None:
         """The latest reception or completion date that a current row of ``kind`` records (None: no date).
@@ -156,7 +169,7 @@ class Store:
         It is the furthest ``as_of`` of that kind's files, read from the ingest log instead of a pass over
         every row: a file whose ``as_of`` is furthest (the last ingested of them) supplies the current version
         of each of its rows, so the row holding that date is current, and no row of any file is later."""
-        return self.con.execute("SELECT max(as_of) FROM ingests WHERE kind = ?", [kind]).fetchone()[0]
+        return self._con.execute("SELECT max(as_of) FROM ingests WHERE kind = ?", [kind]).fetchone()[0]
 
     def periods(self, kind: str) -> list[str]:
         """The period codes (``period`` column) of the current rows of ``kind`` (``counts``, ``scores_766``),
@@ -164,11 +177,17 @@ class Store:
         column = "period" if kind in ("counts", "scores_766") else "CAST(year AS VARCHAR)"
         if kind not in SCHEMAS:
             raise ParreportError(f"unknown table {kind!r}; expected one of {', '.join(SCHEMAS)}")
-        return [code for code, in self.con.execute(f"SELECT DISTINCT {column} FROM {kind} ORDER BY 1").fetchall()]
+        return [code for code, in self._con.execute(f"SELECT DISTINCT {column} FROM {kind} ORDER BY 1").fetchall()]
+
+    def kind_digest(self, kind: str) -> str:
+        """A digest of the files of ``kind`` the store holds: equal digests mean an equal ``kind`` table."""
+        digest = self._con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests WHERE kind = ?",
+                                   [kind]).fetchone()[0]
+        return digest or "empty"
 
     def fingerprint(self) -> str:
         """A digest of every file the store holds: equal fingerprints mean equal inputs."""
-        digest = self.con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]
+        digest = self._con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]
         return digest or "empty"
 
 

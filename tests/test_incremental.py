@@ -1,5 +1,5 @@
-"""Incremental runs: unchanged reports are reused, a changed data slice rebuilds only the reports that
-read it, --force rebuilds everything (real papermill runs, HTML only)."""
+"""Incremental runs: unchanged reports are reused, a change in what a report read (as recorded while it ran)
+rebuilds it, --force rebuilds everything (real papermill runs, HTML only)."""
 from __future__ import annotations
 
 import json
@@ -12,7 +12,7 @@ import pytest
 from parreport.batch import BatchSpec, run_batch
 from parreport.registry import Registry
 from parreport.store import Store
-from tests.conftest import REGISTRY_YAML
+from tests.conftest import REGISTRY_YAML, briefing_with_cell
 from tests.test_end_to_end import fixture_csv
 
 pytestmark = pytest.mark.e2e
@@ -42,20 +42,61 @@ def test_unchanged_reports_are_reused_and_a_changed_slice_rebuilt(tmp_path):
     # Nothing changed: every report is kept, files untouched.
     assert reused(out, **run) == {"STNMT": True, "STP": True, "TOAN_TINH": True}
     assert html.stat().st_mtime_ns == first
-    # One STNMT dossier of Q1 moves from Đất đai to Môi trường (a field correction): STNMT's Biểu 06 rows
-    # change, its totals, ranks and the province totals do not. STNMT's briefing and the overview (which
-    # lists every unit's fields) are rebuilt; STP's briefing reads nothing that changed.
+    # One STNMT dossier of Q1 moves from Đất đai to Môi trường (a field correction): the counts of Q1, which
+    # every report read (STP's briefing too: it ranks STP among the units and compares it with the
+    # province), change, so every report is rebuilt.
     text = data.read_text(encoding="utf-8")
     data.write_text(text.replace("B00000,STNMT,Đất đai,", "B00000,STNMT,Môi trường,", 1), encoding="utf-8")
-    assert reused(out, **run) == {"STNMT": False, "STP": True, "TOAN_TINH": False}
-    assert html.stat().st_mtime_ns == first
+    assert reused(out, **run) == {"STNMT": False, "STP": False, "TOAN_TINH": False}
+    assert html.stat().st_mtime_ns != first
+    # A dossier of 2010 (received and closed in January 2010) is in no period these reports read: all kept.
+    with data.open("a", encoding="utf-8") as rows:
+        rows.write("Z00001,STP,Công chứng,online,2010-01-04 08:00,2010-01-15,2010-01-08 10:00,\n")
+    assert reused(out, **run) == {"STNMT": True, "STP": True, "TOAN_TINH": True}
+    first = html.stat().st_mtime_ns
     # --force rebuilds everything.
     assert reused(out, force=True, **run) == {"STNMT": False, "STP": False, "TOAN_TINH": False}
     assert html.stat().st_mtime_ns != first
 
 
+# A customised briefing that also states the unit's intake of quý IV năm 2017, a period no briefing of 2020
+# reads otherwise (it is neither the trend's nor a comparison's).
+INTAKE_2017 = """\
+from IPython.display import HTML, display
+from parreport import fmt
+from parreport.periods import Period
+from parreport.reports.inputs import load_inputs
+older = load_inputs("2017-Q4", data=data, registry=registry).dossiers.units(Period.parse("2017-Q4"))
+display(HTML(f"<p>Tiếp nhận quý IV năm 2017: {fmt.number(older.set_index('department').at[department, 'received'])}</p>"))
+"""
+
+
+def test_a_customised_notebook_reading_another_period_is_rebuilt_when_that_period_changes(tmp_path):
+    """The stale case: 5 STNMT dossiers of 2017-Q4 are added (received 6/11/2017, closed 10/11/2017, so no
+    count of 2020 moves); the report that showed the unit's 2017-Q4 intake (no data: "–") is rebuilt and
+    shows 5."""
+    registry = tmp_path / "departments.yaml"
+    registry.write_text(REGISTRY_YAML, encoding="utf-8")
+    data = fixture_csv(tmp_path / "dossiers.csv")
+    spec = BatchSpec(notebook=briefing_with_cell(tmp_path / "briefing.ipynb", INTAKE_2017), periods=["2020-Q1"],
+                     departments=["STNMT"], formats=["html"])
+    spec.check()
+    out = tmp_path / "reports"
+    html = out / "2020-Q1" / "STNMT" / "briefing.html"
+
+    def run() -> bool:
+        [result] = run_batch(spec, out, data=str(data), registry_path=registry, progress=False)
+        assert result.status == "ok", result.error
+        return result.reused
+    assert not run() and "Tiếp nhận quý IV năm 2017: –" in html.read_text(encoding="utf-8")
+    assert run()
+    with data.open("a", encoding="utf-8") as rows:
+        rows.writelines(f"Y{i},STNMT,Đất đai,online,2017-11-06 08:00,2017-11-20,2017-11-10 09:00,\n" for i in range(5))
+    assert not run() and "Tiếp nhận quý IV năm 2017: 5" in html.read_text(encoding="utf-8")
+
+
 def test_a_run_with_nothing_to_rebuild_loads_neither_pandas_nor_numpy(tmp_path):
-    """The command decides from the store, the kept slice digests and the manifest alone, without pandas,
+    """The command decides from the store, the kept counts digests and the manifest alone, without pandas,
     NumPy or Matplotlib: that is what keeps a re-run with nothing changed well under a second."""
     registry = tmp_path / "departments.yaml"
     registry.write_text(REGISTRY_YAML, encoding="utf-8")

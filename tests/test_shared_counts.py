@@ -14,11 +14,11 @@ from hypothesis import strategies as st
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.metrics.counts import from_records
 from parreport.metrics.counts_sql import records_counts
-from parreport.metrics.dossiers import slice_digests
 from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts
 from parreport.periods import Period
 from parreport.registry import Registry
-from parreport.reports.briefing import load_inputs
+from parreport import reads
+from parreport.reports.inputs import load_inputs
 from parreport.store import Store
 from tests.conftest import REGISTRY_YAML, records_frame
 
@@ -99,7 +99,7 @@ def test_counts_are_computed_once_per_fingerprint_and_read_back(tmp_path, regist
         folder = precompute_counts(store, [q1])
         # Q1 2020 reads 8 trend quarters (Q2 2018 … Q1 2020), which hold Q4 2019 and Q1 2019: 8 files.
         assert sorted(p.name for p in (folder / "calendar").iterdir()) == sorted(
-            f"{p.code}.parquet" for p in periods_read([q1]))
+            f"{p.code}{suffix}" for p in periods_read([q1]) for suffix in (".parquet", ".sha256"))
         assert len(periods_read([q1])) == 8
         data = DossierData.from_store(store, registry)
         data.prefetch(periods_read([q1]))
@@ -128,28 +128,42 @@ def test_a_store_in_memory_is_counted_without_a_folder(registry, tmp_path):
     assert counted["resolved_on_time"].tolist() == [1]
 
 
-def digests(rows: list[dict], registry) -> dict[str, str]:
-    data = DossierData.from_frames(records_frame(rows), pd.DataFrame(columns=["department", "period", "field"]),
-                                   registry)
-    return slice_digests(data, Period.parse("2020-Q1"), ["STNMT", "STP", PROVINCE])
+def test_a_report_records_every_period_it_reads_even_from_what_a_kernel_kept(tmp_path, registry, registry_file):
+    """The reads recorded (parreport.reads) while a report loads its inputs, and again for the next report
+    served from what the process kept: the registry file, the 766 scores, the sample-data mark and each
+    period of counts asked for — a period outside the briefing's usual ones too."""
+    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-10,true"])
+    store_path = tmp_path / "province.duckdb"
+    with Store(store_path) as store:
+        store.ingest(records, registry)
+    for _ in range(2):  # the second time, every count comes from what the process kept
+        reads.clear()
+        inputs = load_inputs("2020-Q1", data=store_path, registry=registry_file)
+        inputs.dossiers.units(Period.parse("2015-Q4"))  # what a customised notebook might also show, later
+        recorded = [tuple(read) for read in reads.recorded()]
+        assert ("registry", str(registry_file)) in recorded and ("table", "scores_766") in recorded
+        assert ("meta", "sample_data") in recorded and ("store",) not in recorded
+        counted = {read[2] for read in recorded if read[0] == "counts"}
+        assert {"2020-Q1", "2019-Q4", "2019-Q1", "2018-Q2", "2015-Q4"} <= counted
 
 
-def test_a_report_slice_changes_only_with_what_the_report_reads(registry):
-    # Two STNMT dossiers in Đất đai (one early, one late) and one STP dossier on time, all in Q1 2020.
-    early = {"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-10"}
-    late = {"received_at": "2020-01-06", "due_at": "2020-01-20", "completed_at": "2020-01-22"}
-    stp = {"department": "STP", "field": "Công chứng", "received_at": "2020-02-03", "due_at": "2020-02-10",
-           "completed_at": "2020-02-10"}
-    before = digests([early, late, stp], registry)
-    assert digests([early, late, stp], registry) == before  # same data, same digests
-    # Correcting the field of STNMT's early dossier (Đất đai → Môi trường) changes STNMT's Biểu 06 rows
-    # only: unit totals, ranks and province totals stay, so STP's briefing is not rebuilt; the province's is.
-    moved = digests([{**early, "field": "Môi trường"}, late, stp], registry)
-    assert moved["STNMT"] != before["STNMT"] and moved[PROVINCE] != before[PROVINCE]
-    assert moved["STP"] == before["STP"]
-    # A third STNMT dossier changes the province totals that STP's briefing compares itself with.
-    added = digests([early, late, early, stp], registry)
-    assert all(added[unit] != before[unit] for unit in before)
+def test_a_periods_digest_is_kept_with_its_counts_and_changes_with_them(tmp_path, registry):
+    """HS1 in Q1 2020; then HS3 in Q1 too: Q1's digest changes, Q3's (no dossier either time) does not."""
+    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-10,true"])
+    store_path, q1, q3 = tmp_path / "province.duckdb", Period.parse("2020-Q1"), Period.parse("2020-Q3")
+    with Store(store_path) as store:
+        store.ingest(records, registry)
+    with Store(store_path, read_only=True) as store:
+        shared = SharedCounts(store)
+        first = {period: shared.digest(period) for period in (q1, q3)}
+        assert (shared.folder / "calendar" / "2020-Q1.sha256").read_text(encoding="utf-8") == first[q1]
+        assert SharedCounts(store).digest(q1) == first[q1]
+    more = write(tmp_path / "more.csv", HEADER, ["HS3,STP,Công chứng,2020-02-03,2020-02-10,2020-02-10,true"])
+    with Store(store_path) as store:
+        store.ingest(more, registry)
+    with Store(store_path, read_only=True) as store:
+        again = {period: SharedCounts(store).digest(period) for period in (q1, q3)}
+    assert again[q1] != first[q1] and again[q3] == first[q3]
 
 
 def test_a_process_reads_a_store_once_until_its_data_or_registry_change(tmp_path, registry, registry_file):
@@ -179,31 +193,3 @@ def test_a_process_reads_a_store_once_until_its_data_or_registry_change(tmp_path
     fourth = load_inputs(q1, data=store_path, registry=Registry.load(renamed))
     assert fourth.dossiers is not third.dossiers
     assert scorecard(fourth.dossiers, q1).set_index("department").loc["STP", "name"] == "Sở Tư pháp tỉnh"
-
-
-def test_a_stores_slice_digests_are_kept_with_its_counts(tmp_path, registry):
-    """The batch's slice digests are computed once per store, registry and code, and read back by a re-run
-    (which then reads no count); other data, or another registry, digests again."""
-    # HS1: STNMT, Đất đai, received 6/1/2020, closed 10/1 (due 20/1), so Q1 2020 has data for STNMT only.
-    records = write(tmp_path / "dossiers.csv", HEADER, ["HS1,STNMT,Đất đai,2020-01-06,2020-01-20,2020-01-10,true"])
-    store_path, q1, units = tmp_path / "province.duckdb", Period.parse("2020-Q1"), ["STP", "STNMT", PROVINCE]
-    with Store(store_path) as store:
-        store.ingest(records, registry)
-    with Store(store_path, read_only=True) as store:
-        shared = SharedCounts(store)
-        first = shared.slice_digests(registry, q1, units)
-        assert first == slice_digests(DossierData.from_store(store, registry), q1, units)
-        [kept] = (shared.folder / "slices").iterdir()
-        kept.write_text('{"STP": "kept"}', encoding="utf-8")  # what a re-run returns is the file's content
-        assert SharedCounts(store).slice_digests(registry, q1, reversed(units)) == {"STP": "kept"}
-        renamed = tmp_path / "renamed.yaml"  # another registry: digested on its own
-        renamed.write_text(REGISTRY_YAML.replace('name: "Sở Tư pháp"', 'name: "Sở Tư pháp tỉnh"'), encoding="utf-8")
-        assert SharedCounts(store).slice_digests(Registry.load(renamed), q1, units)["STP"] != "kept"
-        assert len(list((shared.folder / "slices").iterdir())) == 2
-    # HS3: STP, received 3/2/2020, closed on its due day: a new fingerprint, digested afresh.
-    more = write(tmp_path / "more.csv", HEADER, ["HS3,STP,Công chứng,2020-02-03,2020-02-10,2020-02-10,true"])
-    with Store(store_path) as store:
-        store.ingest(more, registry)
-    with Store(store_path, read_only=True) as store:
-        again = SharedCounts(store).slice_digests(registry, q1, units)
-    assert again["STP"] != first["STP"] and again[PROVINCE] != first[PROVINCE]

@@ -19,6 +19,7 @@ class JobResult:
     headline: dict = field(default_factory=dict)
     error: str | None = None
     format_errors: dict[str, str] = field(default_factory=dict)  # format → why its file could not be made
+    reads: list[list[str]] | None = None  # what the report read (parreport.reads), for reuse
     key: str | None = None  # digest of the inputs (see parreport.batch.reuse)
     reused: bool = False  # the files of an earlier run with the same key were kept
 

@@ -1,11 +1,13 @@
 """Incremental runs: a report whose inputs are unchanged since the last run is not built again.
 
-A job's key digests everything its files depend on: the notebook, the parameters, the counts it reads
-(:func:`parreport.metrics.shared.slice_digests`, kept with the store's shared counts: a unit's report reads
-its own rows, ranks and the province totals; the province's report reads every unit), the other tables
-of the store (PAR Index, SIPAS, 766 scores), the formats, and parreport itself (version and source). When
-the manifest of the output folder holds a successful report with the same key and its files are all there,
-the report is reused (``reused: true`` in the manifest).
+A report's key digests everything its files depend on: parreport itself (version, code and templates), the
+formats, the notebook, the parameters, and every read of the data the report made while it ran, as the
+kernel recorded them (:mod:`parreport.reads`) — each with a digest of what it read now: a period's counts
+(kept beside the store's shared counts), a table of the store (its files), the sample-data mark, the
+registry file, or the whole store (its fingerprint) for a query of the report's own. A report is reused when
+the manifest of the output folder holds it, successful, with the key its recorded reads give on today's
+data, and its files are all there (``reused: true`` in the manifest). There is no list of what a report
+reads beside the code: a report that reads more is recorded reading more.
 """
 from __future__ import annotations
 
@@ -18,43 +20,68 @@ from parreport.batch.job import Job
 from parreport.batch.results import JobResult
 from parreport.metrics.shared import SharedCounts
 from parreport.paths import REPO_ROOT, TEMPLATES_DIR
-from parreport.registry import Registry
+from parreport.periods import Period
 from parreport.store import Store
 
 _SOURCES = (REPO_ROOT / "parreport", TEMPLATES_DIR)
 
 
-def job_keys(jobs: list[Job], store: Store, registry: Registry, formats: list[str]) -> dict[str, str]:
-    """The key of each job (by :attr:`Job.name`), from the store's shared counts."""
-    shared = SharedCounts(store)
-    other_tables = store.con.execute("SELECT string_agg(sha256, ',' ORDER BY sha256) FROM ingests "
-                                     "WHERE kind NOT IN ('dossiers', 'counts')").fetchone()[0] or ""
-    common = f"{_package_digest()}|{other_tables}|{','.join(sorted(formats))}"
-    slices: dict[str, str] = {}
-    for period in {job.period for job in jobs}:
-        departments = sorted({job.department for job in jobs if job.period == period})
-        slices.update({f"{period.convention}:{period.code}:{code}": digest
-                       for code, digest in shared.slice_digests(registry, period, departments).items()})
-    keys = {}
-    for job in jobs:
-        digest = hashlib.sha256(common.encode())
+class DataState:
+    """The digest of each kind of read (see :mod:`parreport.reads`) on one store as it is now. Counts
+    digests not kept yet are computed from the store, which must then be open."""
+
+    def __init__(self, store: Store, formats: list[str]) -> None:
+        self.store = store
+        self.common = f"{_package_digest()}|{','.join(sorted(formats))}"
+        self.fingerprint = store.fingerprint()
+        self.sample_data = str(store.sample_data)
+        self._counts = SharedCounts(store)
+        self._digests: dict[tuple[str, ...], str] = {}
+
+    def key(self, job: Job, reads: list[list[str]]) -> str:
+        """The key of ``job`` if it reads ``reads``."""
+        digest = hashlib.sha256(self.common.encode())
         digest.update(job.notebook.read_bytes())
         digest.update(json.dumps(job.parameters, sort_keys=True, default=str).encode())
-        digest.update(slices[f"{job.period.convention}:{job.period.code}:{job.department}"].encode())
-        keys[job.name] = digest.hexdigest()
-    return keys
+        for read in sorted(map(tuple, reads)):
+            digest.update(json.dumps([*read, self.digest(read)]).encode())
+        return digest.hexdigest()
+
+    def digest(self, read: tuple[str, ...]) -> str:
+        """A digest of what ``read`` reads today."""
+        if read not in self._digests:
+            self._digests[read] = self._compute(read)
+        return self._digests[read]
+
+    def _compute(self, read: tuple[str, ...]) -> str:
+        what, *detail = read
+        if what == "counts":
+            convention, code = detail
+            return self._counts.digest(Period.parse(code, convention))
+        if what == "table":
+            return self.store.kind_digest(detail[0])
+        if what == "meta":
+            return self.sample_data
+        if what == "registry":
+            path = Path(detail[0])
+            return hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else f"no file {path}"
+        return self.fingerprint  # "store", or a read this version does not know: the whole store
 
 
-def reusable(job: Job, key: str, previous: dict, out: Path) -> JobResult | None:
-    """The previous run's result for ``job`` when its key is ``key`` and its files are all in place."""
+def reusable(job: Job, state: DataState, previous: dict, out: Path) -> JobResult | None:
+    """The previous run's result for ``job`` when the reads it recorded give the same key today and its
+    files are all in place."""
     entry = previous.get((job.kind, job.period.code, job.department))
-    if not entry or entry.get("status") != "ok" or entry.get("key") != key:
+    if not entry or entry.get("status") != "ok" or entry.get("reads") is None or not entry.get("key"):
+        return None
+    key = state.key(job, entry["reads"])
+    if entry["key"] != key:
         return None
     outputs = {name: str(out / path) for name, path in entry.get("outputs", {}).items()}
     if not outputs or not all(Path(path).exists() for path in outputs.values()):
         return None
     return JobResult(job.kind, job.department, job.period.code, job.stem, "ok", job.parameters, outputs=outputs,
-                     headline=entry.get("headline", {}), key=key, reused=True)
+                     headline=entry.get("headline", {}), key=key, reads=entry["reads"], reused=True)
 
 
 def _package_digest() -> str:

@@ -8,7 +8,7 @@ from parreport.batch.executors import get_executor, worker_preload
 from parreport.batch.outdir import output_lock, previous_reports, recover
 from parreport.batch.plan import plan
 from parreport.batch.publish import write_index, write_manifest
-from parreport.batch.reuse import job_keys, reusable
+from parreport.batch.reuse import DataState, reusable
 from parreport.batch.results import OK, JobResult
 from parreport.batch.spec import BatchSpec
 from parreport.errors import ConfigError
@@ -45,22 +45,25 @@ def run_batch(spec: BatchSpec, out: Path, data: str | None = None, departments: 
                                   f"{scheduler} must read the store and write {out} through a shared filesystem, "
                                   "at the same absolute paths (set PARREPORT_CACHE to an absolute path, or give "
                                   "--data as one)")
+            # The store stays open (read-only) for the reuse keys of the reports as they end.
             with open_store(source, registry) as store:
                 jobs = plan(spec, registry, store, source, out, departments, periods)
                 precompute_counts(store, {job.period for job in jobs})  # once; each kernel reads its periods' counts
                 data_record = {"path": source, "fingerprint": store.fingerprint(), "sample_data": store.sample_data}
-                keys = job_keys(jobs, store, registry, spec.formats)
-            kept = {job.name: reusable(job, keys[job.name], previous, out) for job in jobs}
-            todo = [job for job in jobs if kept[job.name] is None]
-            spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
+                state = DataState(store, spec.formats)
+                kept = {job.name: reusable(job, state, previous, out) for job in jobs}
+                todo = [job for job in jobs if kept[job.name] is None]
+                spec_record = {k: str(v) if isinstance(v, Path) else v for k, v in asdict(spec).items()}
+                by_name = {job.name: job for job in todo}
 
-            def record(results: list[JobResult]) -> None:
-                write_index(out, write_manifest(out, results, data_record, spec_record), registry)
+                def record(results: list[JobResult]) -> None:
+                    write_index(out, write_manifest(out, results, data_record, spec_record), registry)
 
-            def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
-                result.key = keys[result.name] if result.status == OK and not result.format_errors else None
-                record([result])
-            built = {result.name: result for result in _run_jobs(todo, spec, executor, progress, finished)}
+                def finished(result: JobResult) -> None:  # recorded at once: an interrupted run keeps what it made
+                    complete = result.status == OK and not result.format_errors and result.reads is not None
+                    result.key = state.key(by_name[result.name], result.reads) if complete else None
+                    record([result])
+                built = {result.name: result for result in _run_jobs(todo, spec, executor, progress, finished)}
             results = [kept[job.name] or built[job.name] for job in jobs]
             record([result for result in results if result.reused])
             recover(out)  # scratch files of a worker process that died mid-report

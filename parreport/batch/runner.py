@@ -69,6 +69,7 @@ def _produce(job: Job, formats: list[str], timeout: float, executed: Path, resul
                 raise TimeoutError(f"stopped after {timeout:g} s (timeout): the notebook ran too long") from None
             raise
     result.headline = _headline(node)
+    result.reads = node.metadata.get("parreport", {}).get("reads")
     source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
     files = {"ipynb": executed}
     for name in formats:  # a format that cannot be made leaves the others to be published

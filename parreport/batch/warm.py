@@ -11,6 +11,8 @@ a new one. Importing this module registers the engine with papermill (``engine_n
 """
 from __future__ import annotations
 
+import ast
+import json
 import os
 import queue
 import threading
@@ -76,6 +78,16 @@ class WarmKernel:
                 continue
             if reply["parent_header"].get("msg_id") == request:
                 return reply["content"]
+
+    def evaluate(self, expression: str) -> str:
+        """The value of ``expression`` in the kernel, as text (``str`` of it), through the protocol's
+        ``user_expressions``; :class:`KernelError` if it fails."""
+        request = self.client.execute("", silent=True, store_history=False, user_expressions={"value": expression})
+        content = run_sync(self._reply)(request)
+        value = content.get("user_expressions", {}).get("value", {})
+        if content["status"] != "ok" or value.get("status") != "ok":
+            raise KernelError(f"{value.get('ename')}: {value.get('evalue')}")
+        return ast.literal_eval(value["data"]["text/plain"])
 
     def alive(self) -> bool:
         return run_sync(self.manager.is_alive)()
@@ -200,6 +212,9 @@ class WarmEngine(NBClientEngine):
         try:
             notebook = client.execute()
             reusable = _ended_normally(notebook)
+            if reusable:  # what the report read, for the batch's reuse decisions (parreport.reads)
+                reads = json.loads(kernel.evaluate(_call("reads_recorded")))
+                notebook.metadata.setdefault("parreport", {})["reads"] = reads
             return notebook
         except BaseException:
             if save_on_failure:

@@ -1,18 +1,17 @@
 """Dossier metrics of a unit, of every unit and of the province for a period: the briefing's figures."""
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
+from parreport import reads
 from parreport.metrics import counts as count
 from parreport.metrics.definitions import COUNTS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD
 from parreport.metrics.rates import add_changes, add_ranks, add_rates, sum_counts
-from parreport.metrics.shared import TREND_PERIODS, SharedCounts, periods_read
+from parreport.metrics.shared import TREND_PERIODS, SharedCounts
 from parreport.periods import Period
 from parreport.registry import Registry
 
@@ -62,7 +61,10 @@ class DossierData:
 
     def prefetch(self, periods: list[Period]) -> None:
         """Count every period of ``periods`` not counted yet, and sum its units, in one go."""
-        missing = [period for period in dict.fromkeys(periods) if period not in self._cache]
+        periods = list(dict.fromkeys(periods))
+        for period in periods:
+            reads.record("counts", period.convention, period.code)
+        missing = [period for period in periods if period not in self._cache]
         if missing:
             counted = self.counter(missing)
             for period in missing:
@@ -176,30 +178,3 @@ def trend(data: DossierData, period: Period, department: str, count: int = TREND
             "unit_received": None if unit is None else unit["received"],
         })
     return pd.DataFrame(rows)
-
-
-def slice_digests(data: DossierData, period: Period, departments: Iterable[str]) -> dict[str, str]:
-    """A digest of every count each report of ``departments`` for ``period`` reads (``PROVINCE``: a
-    report of the whole province, which reads every unit). A unit's report reads, for each period of
-    :func:`~parreport.metrics.shared.periods_read`, its own rows per field, its totals with their ranks in
-    its group, and the province totals: a correction that moves none of these leaves its digest, and the
-    report, as they are. Kept with the store's shared counts by :meth:`SharedCounts.slice_digests`.
-    """
-    digests = {department: hashlib.sha256() for department in departments}
-    data.prefetch(periods_read([period]))
-    for each in periods_read([period]):
-        fields, units = data.unit_fields(each), add_ranks(data.units(each))
-        field_rows, unit_rows = _row_hashes(fields), _row_hashes(units)
-        for department, digest in digests.items():
-            digest.update(f"{each.convention}:{each.code}".encode())
-            if department == PROVINCE:
-                digest.update(field_rows.tobytes() + unit_rows.tobytes())
-            else:
-                digest.update(field_rows[fields["department"].eq(department).to_numpy(bool)].tobytes())
-                digest.update(unit_rows[units["department"].isin([department, PROVINCE]).to_numpy(bool)].tobytes())
-    return {department: digest.hexdigest() for department, digest in digests.items()}
-
-
-def _row_hashes(frame: pd.DataFrame) -> np.ndarray:
-    """One 64-bit hash per row of ``frame`` (its values, not its index)."""
-    return pd.util.hash_pandas_object(frame, index=False).to_numpy()

@@ -5,16 +5,16 @@ period a year earlier, the trend periods), for every unit (ranks and province to
 computed by one DuckDB query for all the periods a batch needs (:func:`precompute_counts`) and kept as one
 small Parquet file per period under a folder keyed by the store's fingerprint and the counting code, so
 each kernel reads only its periods' counts, never a dossier record. A notebook run alone computes the
-periods it needs the same way (and keeps them for the next run).
+periods it needs the same way (and keeps them for the next run). Each period's counts are kept with their
+digest, which tells a later batch whether a report that read them may be reused (:mod:`parreport.batch.reuse`).
 
 This module itself loads neither pandas nor the counting code (:mod:`.counts_sql`, :mod:`.dossiers`): they
-are imported where counts are read, computed or digested, so a batch whose counts and slice digests are
-all kept (a re-run with nothing changed) never loads them.
+are imported where counts are read, computed or digested, so a batch whose counts and digests are all kept
+(a re-run with nothing changed) never loads them.
 """
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import uuid
@@ -23,23 +23,23 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from parreport import reads
 from parreport.paths import cache_dir
 from parreport.periods import Period
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from parreport.registry import Registry
     from parreport.store import Store
 
 TREND_PERIODS = 8  # periods in a briefing's trend chart, the current one included
 _CODE = [Path(__file__).with_name(name) for name in ("counts.py", "counts_sql.py")]  # the counts
-_DIGEST_CODE = [Path(__file__).with_name(name) for name in ("shared.py", "rates.py", "dossiers.py")]  # the digests
 
 
 def periods_read(periods: Iterable[Period]) -> list[Period]:
-    """Every period a briefing of any of ``periods`` reads: itself, the previous period, the same
-    period a year earlier and the trend periods (sorted, without repeats)."""
+    """The periods a briefing of any of ``periods`` usually reads, counted ahead of time in one query: itself,
+    the previous period, the same period a year earlier and the trend periods (sorted, without repeats).
+    Only a way to count at once: what a report really read is recorded while it runs (:mod:`parreport.reads`)."""
     needed = set()
     for period in periods:
         needed.update({period, period.previous(), period.year_ago(), *period.history(TREND_PERIODS)})
@@ -67,24 +67,15 @@ class SharedCounts:
         """Compute and keep the counts of the periods that are not kept yet (nothing is read back)."""
         self._compute_and_keep([p for p in dict.fromkeys(periods) if not self._kept(p)])
 
-    def slice_digests(self, registry: Registry, period: Period, departments: Iterable[str]) -> dict[str, str]:
-        """:func:`~parreport.metrics.dossiers.slice_digests` of these counts, kept in the folder with them: a
-        re-run on the same store, registry and code reads them back instead of reading every count again."""
-        departments = sorted(departments)
-        path = self._digests_file(registry, period, departments) if self.folder else None
-        if path and path.exists():
-            return json.loads(path.read_text(encoding="utf-8"))
-        from parreport.metrics.dossiers import DossierData, slice_digests  # it reads its counts through this class
-
-        digests = slice_digests(DossierData(self.get, registry), period, departments)
-        if path:
-            _write_atomically(path, lambda scratch: scratch.write_text(json.dumps(digests), encoding="utf-8"))
-        return digests
-
-    def _digests_file(self, registry: Registry, period: Period, departments: list[str]) -> Path:
-        code = b"".join(path.read_bytes() for path in _DIGEST_CODE)
-        key = hashlib.sha256(repr((registry, period, departments)).encode() + code).hexdigest()[:16]
-        return self.folder / "slices" / f"{key}.json"
+    def digest(self, period: Period) -> str:
+        """A digest of the counts of ``period`` (every unit × field): kept beside them, computed with them."""
+        path = self._digest_file(period) if self.folder else None
+        if path is not None and not path.exists():
+            self.keep([period])
+        if path is not None and path.exists():
+            return path.read_text(encoding="utf-8")
+        [counts] = self.get([period]).values()  # a store without a folder: nothing kept
+        return _digest(counts)
 
     def _kept(self, period: Period) -> bool:
         return self.folder is not None and self._file(period).exists()
@@ -92,15 +83,22 @@ class SharedCounts:
     def _file(self, period: Period) -> Path:
         return self.folder / period.convention / f"{period.code}.parquet"
 
+    def _digest_file(self, period: Period) -> Path:
+        return self.folder / period.convention / f"{period.code}.sha256"
+
     def _compute_and_keep(self, periods: list[Period]) -> dict[Period, pd.DataFrame]:
         if not periods:
             return {}
         from parreport.metrics.counts_sql import store_counts
 
-        computed = dict(zip(periods, store_counts(self.store, periods)))
+        with reads.narrowed():  # the caller notes the periods it asked for
+            computed = dict(zip(periods, store_counts(self.store, periods)))
         if self.folder:
             for period, frame in computed.items():
                 _write_atomically(self._file(period), partial(frame.to_parquet, index=False))
+                digest = _digest(frame)
+                _write_atomically(self._digest_file(period),
+                                  lambda scratch: scratch.write_text(digest, encoding="utf-8"))
         return computed
 
 
@@ -128,6 +126,14 @@ def _folder(store: Store) -> Path | None:
     base = beside / f".{store.path.name}.counts" if os.access(beside, os.W_OK) else \
         cache_dir() / "counts" / hashlib.sha256(str(store.path.resolve()).encode()).hexdigest()[:12]
     return base / key
+
+
+def _digest(counts: pd.DataFrame) -> str:
+    """A digest of a period's counts: their columns and every value, row by row."""
+    import pandas as pd
+
+    rows = pd.util.hash_pandas_object(counts, index=False).to_numpy().tobytes()
+    return hashlib.sha256(",".join(counts.columns).encode() + rows).hexdigest()
 
 
 def _write_atomically(path: Path, write: Callable[[Path], object]) -> None:

@@ -8,27 +8,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import ClassVar
 
 import pandas as pd
 
 from parreport import fmt
 from parreport.errors import ConfigError, NoDataError
-from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
-from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points, check_targets
-from parreport.metrics.shared import SharedCounts, periods_read
-from parreport.narrative import render
-from parreport.paths import DEFAULT_REGISTRY
-from parreport.periods import Period
+from parreport.metrics import PROVINCE, TOTAL_FIELD, field_table, scorecard, trend
+from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points
 from parreport.metrics.par_index import ParData
 from parreport.metrics.s766 import units_scored
+from parreport.narrative import render
+from parreport.periods import Period
 from parreport.registry import Department, Registry, group_set
 from parreport.reports import s766
 from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
                                        plain)
+from parreport.reports.inputs import load_inputs
 from parreport.reports.par import par_headline, par_section
-from parreport.sources import open_store
-from parreport.store import Store
 
 KIND = "briefing"
 TITLE = "Báo cáo tình hình giải quyết thủ tục hành chính"
@@ -204,92 +200,6 @@ class Briefing:
         else:
             counts = {label: u[column] for column, label in CHANNEL_LABELS.items()}
         return pd.DataFrame({"channel_label": list(counts), "count": [c or 0 for c in counts.values()]})
-
-
-@dataclass
-class Inputs:
-    """What a report reads from the data for one period: the registry, the checked period and targets
-    (defaults included), and the store's data (:class:`StoreData`): dossier data, and for a year the PAR
-    Index and SIPAS scores."""
-
-    registry: Registry
-    period: Period
-    targets: dict[str, float]
-    store_data: StoreData
-
-    @property
-    def dossiers(self) -> DossierData:
-        return self.store_data.dossiers
-
-    @property
-    def par(self) -> ParData | None:
-        """The PAR Index and SIPAS data for a year, else None."""
-        return self.store_data.par if self.period.kind == "Y" else None
-
-    @property
-    def sample_data(self) -> bool:
-        return self.store_data.sample_data
-
-    def figures_766(self, tolerance: float = s766.DEFAULT_TOLERANCE) -> s766.Figures766:
-        """The 766 figures of the period, every unit (computed once per period and tolerance, see
-        :class:`StoreData`)."""
-        return self.store_data.figures_766(self.period, tolerance)
-
-
-def load_inputs(period: str | Period, data: str | Path | None = None, targets: dict[str, float] | None = None,
-                convention: str = "calendar", registry: str | Path | Registry | None = None) -> Inputs:
-    """Read the data a report needs (see :func:`open_store`), checking period and targets first. What does
-    not depend on the report's unit, period or targets is kept for the next report (see :class:`StoreData`)."""
-    registry = registry if isinstance(registry, Registry) else Registry.load(registry or DEFAULT_REGISTRY)
-    period = Period.parse(period, convention)
-    targets = {**DEFAULT_TARGETS, **check_targets(targets or {})}
-    with open_store(data, registry) as store:
-        kept = StoreData.of(store, registry)
-        kept.dossiers.prefetch(periods_read([period]))
-        if period.kind == "Y" and kept.par is None:
-            kept.par = ParData.from_store(store, registry)
-        return Inputs(registry, period, targets, kept)
-
-
-@dataclass
-class StoreData:
-    """What the reports read from one store under one registry, whatever their unit, period or targets: the
-    dossier counts with the sums and scorecards made of them, the official 766 scores and the 766 figures
-    made of them, the PAR Index data and the sample-data flag. The last one read is kept in this process
-    (:meth:`of`), so a warm kernel serving report after report of a batch reads and sums the province's
-    counts once, not once per report. It stays valid while the store's fingerprint (a digest of every file
-    ingested) and the registry are the same: another store, new data ingested or another registry make a
-    new one. Its frames are shared between reports: read them, never modify them in place."""
-
-    key: tuple[str, str]  # the store's path and fingerprint
-    registry: Registry
-    dossiers: DossierData
-    scores_766: pd.DataFrame
-    sample_data: bool
-    par: ParData | None = None  # read on the first report of a year
-    _figures_766: dict[tuple[Period, float], s766.Figures766] = field(default_factory=dict, repr=False)
-
-    _last: ClassVar["StoreData | None"] = None
-
-    @classmethod
-    def of(cls, store: Store, registry: Registry) -> "StoreData":
-        """The kept data of ``store`` under ``registry``, or a new one (then kept instead); either counts
-        what it has not counted yet from ``store`` (the store of an earlier report is closed)."""
-        key = (str(store.path), store.fingerprint())
-        last = cls._last
-        if last is None or last.key != key or last.registry != registry:
-            last = cls(key, registry, DossierData.from_store(store, registry), store.table("scores_766"),
-                       store.sample_data)
-            cls._last = last
-        last.dossiers.counter = SharedCounts(store).get
-        return last
-
-    def figures_766(self, period: Period, tolerance: float) -> s766.Figures766:
-        """The 766 figures of every unit in ``period`` with the cross-check ``tolerance``."""
-        if (period, tolerance) not in self._figures_766:
-            self._figures_766[period, tolerance] = s766.Figures766.from_scores(
-                self.scores_766, scorecard(self.dossiers, period), period, tolerance)
-        return self._figures_766[period, tolerance]
 
 
 def load_briefing(

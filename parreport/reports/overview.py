@@ -21,7 +21,8 @@ from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
 from parreport.reports import s766
-from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE, load_inputs
+from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE
+from parreport.reports.inputs import load_inputs
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 
 KIND = "overview"
