@@ -3,6 +3,7 @@ texts, deterministic RGB PNG images at print resolution."""
 from __future__ import annotations
 
 import pandas as pd
+from matplotlib.text import Text
 
 from parreport import charts
 
@@ -87,3 +88,18 @@ def test_overdue_legend_never_covers_a_bar():
     legend = chart.figure.legends[0].get_window_extent(renderer)
     for bar in chart.figure.axes[0].patches:
         assert not legend.overlaps(bar.get_window_extent(renderer))
+
+
+def test_heat_map_title_stands_above_its_column_headers():
+    """The overview's heat map has its column headers on top, two lines each, where the title (at a fixed
+    height above the axes in the house style) lay on them."""
+    columns = {"on_time_rate": "Đúng hạn và trước hạn", "online_share": "Tiếp nhận trực tuyến",
+               "sipas": "Chỉ số SIPAS"}
+    frame = pd.DataFrame({"label": ["Sở TN&MT", "Sở Tư pháp", "Sở Xây dựng"], "on_time_rate": [0.98, 0.99, 1.0],
+                          "online_share": [0.49, 0.81, None], "sipas": [0.9, 0.85, 0.88]})
+    title = "Các chỉ tiêu theo đơn vị, quý IV năm 2024"
+    chart = charts.heat_map(frame, columns, title)
+    renderer = chart.figure._get_renderer()
+    [drawn] = chart.figure.findobj(lambda artist: isinstance(artist, Text) and artist.get_text() == title)
+    headers = [label.get_window_extent(renderer) for label in chart.figure.axes[0].get_xticklabels()]
+    assert headers and drawn.get_window_extent(renderer).y0 > max(header.y1 for header in headers)

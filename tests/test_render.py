@@ -13,6 +13,7 @@ from pypdf import PdfReader
 
 from parreport.render.html import notebook_to_html
 from parreport.render.pdf import html_to_pdf
+from parreport.reports.content import Chart, Note, Points, Section
 
 UNIT = "Sở Tài nguyên và Môi trường"
 COVER = f'<section class="pr-cover"><p class="pr-province">Tỉnh Bình Sơn</p><h1 class="pr-unit">{UNIT}</h1></section>'
@@ -111,6 +112,51 @@ def test_pdf_takes_an_rgb_png_as_it_is_and_other_images_through_weasyprint(tmp_p
     assert objects[(40, 30)].indirect_reference.get_object()._data == _idat(chart)
     assert objects[(40, 30)].image.convert("RGB").tobytes() == gradient.tobytes()
     assert objects[(5, 4)].image.convert("RGB").getpixel((4, 3)) == (30, 120, 60)
+
+
+METHOD_NOTE = ("Cách tính: kỳ trước chuyển qua, tiếp nhận mới, đã giải quyết (trước hạn, đúng hạn, quá hạn) và đang "
+               "giải quyết (trong hạn, quá hạn) theo Biểu số 06/VPCP/KSTT; ngày được so theo ngày lịch. Tỷ lệ giải "
+               "quyết đúng hạn = (trước hạn + đúng hạn) / đã giải quyết. Chỉ số tiến độ và hài lòng theo Bộ chỉ số "
+               "766 (Quyết định 766/QĐ-TTg) được tính lại từ dữ liệu hồ sơ. Định nghĩa đầy đủ: docs/data.md.")
+POINTS = ["Tỷ lệ xin lỗi khi giải quyết quá hạn đạt 56,44%, thấp hơn mục tiêu 100,00%.",
+          "Còn 4 hồ sơ đang giải quyết quá hạn tại thời điểm 31/12/2024."]
+
+
+def _section_pages(tmp_path, blocks: list, above_mm: int) -> list:
+    """The PDF pages of a report holding ``above_mm`` of blank space, then a section of ``blocks``."""
+    section = Section("attention", "Những điểm cần lưu ý", blocks, number=5)
+    cell = new_code_cell("display(section)", execution_count=1, outputs=[
+        new_output("display_data", data={"text/html": f'<div style="height: {above_mm}mm"></div>'}),
+        new_output("display_data", data={"text/html": section.html()})])
+    html = notebook_to_html(new_notebook(cells=[cell]))
+    return PdfReader(html_to_pdf(html, tmp_path / "section.pdf")).pages
+
+
+@pytest.mark.parametrize("points, last_words", [(POINTS, "31/12/2024"), ([], "đều đạt mục tiêu")])
+def test_pdf_never_ends_on_a_page_of_small_print_alone(tmp_path, points, last_words):
+    """STNMT's briefing for 2024-Q4 ended on a page holding two lines of the method note that follows the
+    attention points. Wherever the page ends, the note stays whole and takes the last point (or the sentence
+    saying there is none) with it."""
+    pages = set()
+    for above_mm in range(210, 245, 5):  # the section ends on the first page, across its end, on the second
+        printed = _section_pages(tmp_path, [Points(points), Note(METHOD_NOTE)], above_mm)
+        last = printed[-1].extract_text()
+        assert "Cách tính" in last and "docs/data.md" in last and last_words in last, above_mm
+        pages.add(len(printed))
+    assert pages == {1, 2}
+
+
+def test_pdf_leaves_a_chart_in_place_when_the_last_point_goes_with_its_note(tmp_path):
+    """WeasyPrint keeps a list with what precedes it: the last point going to the next page with its note
+    took the chart above it along, leaving a chart's height blank (the 766 section of annual briefings)."""
+    png = io.BytesIO()
+    Image.new("RGB", (1400, 400), (11, 79, 113)).save(png, format="PNG")  # 7 × 2 in at 200 dpi
+    chart = Chart("Tổng điểm Bộ chỉ số 766", "Biểu đồ", png.getvalue(), width_in=7.0)
+    point = "Tỷ lệ hồ sơ được số hóa đạt 79,72%, thấp hơn mục tiêu 80,00%."
+    # 182 mm of the page's 261 mm, then the heading and the chart: no room left for the point and the note
+    first, second = _section_pages(tmp_path, [chart, Points([point]), Note(METHOD_NOTE)], 182)
+    assert [page.get_contents().get_data().count(b" Do") for page in (first, second)] == [1, 0]
+    assert "79,72%" in second.extract_text() and "Cách tính" in second.extract_text()
 
 
 def test_failed_pdf_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
