@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD
-from parreport.metrics.catalogue import GROUPS, INDICATORS
+from parreport.catalogue import GROUPS, INDICATORS
 from parreport.metrics.counts import from_records
 from parreport.metrics.rates import add_rates, sum_counts
 from parreport.periods import Period

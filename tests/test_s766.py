@@ -11,7 +11,7 @@ import pytest
 
 from parreport.errors import ConfigError
 from parreport.metrics import DossierData, scorecard
-from parreport.metrics.catalogue import (COMPUTED, DEFAULT_TARGETS, GROUPS, INDICATORS, SCORED, TOTAL_MAX,
+from parreport.catalogue import (COMPUTED, DEFAULT_TARGETS, GROUPS, INDICATORS, SCORED, TOTAL_MAX,
                                          attention_points, check_targets, group_key, indicator_key)
 from parreport.metrics.definitions import PROVINCE
 from parreport.metrics.rates import add_rates

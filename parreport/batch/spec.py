@@ -59,7 +59,7 @@ class BatchSpec:
 
     def check(self, where: str = "batch spec") -> None:
         """Raise :class:`ConfigError` for values that cannot work, before any kernel starts."""
-        from parreport.metrics.catalogue import check_targets
+        from parreport.catalogue import check_targets
         from parreport.reports.kinds import get_kind
 
         if not isinstance(self.reports, list) or not self.reports:

@@ -7,7 +7,7 @@ import pandas as pd
 
 from parreport.errors import InputError
 from parreport.ingest.schema import COUNT_MEASURES, TOTAL_FIELD, TableSchema, header_key
-from parreport.metrics.catalogue import GROUPS, INDICATORS
+from parreport.catalogue import GROUPS, INDICATORS
 
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 _TOTAL_KEYS = {header_key(TOTAL_FIELD), header_key("Tổng cộng"), header_key("Tổng số")}

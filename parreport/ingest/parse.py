@@ -12,7 +12,7 @@ import pandas as pd
 
 from parreport.errors import ConfigError, InputError
 from parreport.ingest.schema import BOOL, CHANNEL, DATETIME, FLOAT, GROUP_766, INDICATOR_766, INT, PERIOD, TEXT, Column
-from parreport.metrics.catalogue import GROUPS, group_key, indicator_key
+from parreport.catalogue import GROUPS, group_key, indicator_key
 from parreport.periods import Period
 
 DATE_FORMATS = (
@@ -38,7 +38,7 @@ EXPECTED = {
     PERIOD: "a period such as 2023, 2023-H1, 2023-Q2, Q2/2023 or 2023-06",
     TEXT: "a value",
     GROUP_766: "a 766 group: " + ", ".join(group.label for group in GROUPS.values()),
-    INDICATOR_766: "a 766 indicator's code or name (parreport/metrics/catalogue.py), or empty for a group score",
+    INDICATOR_766: "a 766 indicator's code or name (parreport/catalogue.py), or empty for a group score",
 }
 
 

@@ -6,7 +6,7 @@ without pandas: the ``parreport`` command reads its defaults before it loads any
 import importlib
 
 _API = {
-    "GROUPS": "parreport.metrics.catalogue", "INDICATORS": "parreport.metrics.catalogue",
+    "GROUPS": "parreport.catalogue", "INDICATORS": "parreport.catalogue",
     "COUNTS": "parreport.metrics.definitions", "PROVINCE": "parreport.metrics.definitions",
     "PROVINCE_LABEL": "parreport.metrics.definitions", "TOTAL_FIELD": "parreport.metrics.definitions",
     "DossierData": "parreport.metrics.dossiers", "field_table": "parreport.metrics.dossiers",

@@ -1,6 +1,6 @@
 """Every dossier count a briefing states is defined here (docs/data.md §3), with its Vietnamese label.
 
-Counts are per unit × field × period; rates (:mod:`parreport.metrics.catalogue`) are ratios of sums of
+Counts are per unit × field × period; rates (:mod:`parreport.catalogue`) are ratios of sums of
 counts, so a rate of a unit or of the province is computed from its summed counts, never by averaging rates.
 """
 from __future__ import annotations

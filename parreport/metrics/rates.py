@@ -1,10 +1,10 @@
 """Sums, rates, changes and ranks over frames of counts, for every indicator of the catalogue
-(:mod:`parreport.metrics.catalogue`) a per-dossier export can compute."""
+(:mod:`parreport.catalogue`) a per-dossier export can compute."""
 from __future__ import annotations
 
 import pandas as pd
 
-from parreport.metrics.catalogue import COMPUTED
+from parreport.catalogue import COMPUTED
 from parreport.metrics.definitions import COUNTS
 
 RATE_NAMES = list(COMPUTED)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from parreport.metrics.catalogue import GROUPS, SCORED, Indicator
+from parreport.catalogue import GROUPS, SCORED, Indicator
 from parreport.metrics.definitions import DEFAULT_TOLERANCE, PROVINCE, check_tolerance
 from parreport.metrics.rates import rank_column
 from parreport.periods import Period

@@ -14,7 +14,7 @@ import pandas as pd
 from parreport import fmt
 from parreport.errors import ConfigError, NoDataError
 from parreport.metrics import PROVINCE, TOTAL_FIELD, field_table, scorecard, trend
-from parreport.metrics.catalogue import DEFAULT_TARGETS, attention_points
+from parreport.catalogue import DEFAULT_TARGETS, attention_points
 from parreport.metrics.par_index import ParData
 from parreport.metrics.s766 import units_scored
 from parreport.narrative import render

@@ -14,7 +14,7 @@ import pandas as pd
 
 from parreport import reads
 from parreport.metrics import DossierData, scorecard
-from parreport.metrics.catalogue import DEFAULT_TARGETS, check_targets
+from parreport.catalogue import DEFAULT_TARGETS, check_targets
 from parreport.metrics.par_index import ParData
 from parreport.metrics.shared import SharedCounts, periods_read
 from parreport.paths import DEFAULT_REGISTRY

@@ -2,7 +2,7 @@
 province-wide list of disagreements ``parreport check-766`` prints.
 
 Official scores are the dashboard's; every figure computed from dossiers says so ("tính từ dữ liệu hồ sơ").
-Labels, maxima and rules come from the catalogue (:mod:`parreport.metrics.catalogue`).
+Labels, maxima and rules come from the catalogue (:mod:`parreport.catalogue`).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 from parreport import fmt
 from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, DossierData, scorecard
-from parreport.metrics.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
+from parreport.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
 from parreport.metrics.definitions import DEFAULT_TOLERANCE, check_tolerance
 from parreport.metrics.s766 import cross_check, has_official, official_column, official_history, scorecard_766
 from parreport.periods import Period
