@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.text import Text
 
-from parreport import charts
+from parreport.reports import charts
 
 FIELDS = pd.DataFrame({"field": ["Đất đai", "Môi trường", "Khoáng sản"],
                        "resolved_early": [1000, 300, 0], "resolved_on_time": [200, 50, 0],

@@ -138,7 +138,7 @@ def test_a_kernel_that_died_while_idle_is_replaced(tmp_path, inputs):
 def test_a_warm_kernel_has_every_report_kinds_content_builder_imported():
     """``warm_up`` imports the module each kind's notebook imports first (the registry itself imports none of
     them), so that no report pays for it."""
-    code = ("import sys; from parreport.reports.kinds import kinds; from parreport.kernel_state import warm_up\n"
+    code = ("import sys; from parreport.reports.kinds import kinds; from parreport.batch.kernel_state import warm_up\n"
             "before = {kind.content in sys.modules for kind in kinds().values()}\n"
             "warm_up(); print(before, {kind.content in sys.modules for kind in kinds().values()})")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -1,22 +1,20 @@
 """Hand a batch's jobs to its executor and gather their results, in the batch's own process.
 
 This process only dispatches: the runner (:mod:`parreport.batch.runner`, with papermill, nbformat and
-Jupyter, about 0,6 s of CPU to import) is imported where the jobs run, in the workers, which have it from
+Jupyter, slow to import) is imported where the jobs run, in the workers, which have it from
 their forkserver. The batch's process meanwhile shares the machine with that forkserver and the kernel zygote
 as they load, so what it does not import they get sooner.
 """
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 
 from tqdm import tqdm
 
 from parreport.batch.executors import Dask, Processes, Serial
 from parreport.batch.job import Job
-from parreport.batch.results import FAILED, JobResult
+from parreport.batch.results import FAILED, JobResult, describe
 from parreport.batch.spec import DEFAULT_TIMEOUT
-from parreport.errors import ParreportError
 from parreport.metrics.definitions import PROVINCE
 
 
@@ -44,7 +42,7 @@ def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes |
 
 def longest_first(jobs: list[Job]) -> list[int]:
     """The order to hand ``jobs`` out in (their numbers): the province's reports, which read every unit's
-    figures and take longest (about 1,4 times a briefing in the demo), before the units', so that a batch
+    figures and take longest, before the units', so that a batch
     does not end with one worker making one of them while the others wait."""
     return sorted(range(len(jobs)), key=lambda number: jobs[number].department != PROVINCE)
 
@@ -66,13 +64,3 @@ def _lost(job: Job, exc: BaseException) -> JobResult:
     """A failed result for a job whose worker died or could not run it (``run_job`` itself never raises)."""
     return JobResult(job.kind, job.department, job.period.code, job.stem, FAILED, job.parameters,
                      error=f"the worker running this report stopped: {describe(exc)}")
-
-
-def describe(exc: BaseException) -> str:
-    """The user-facing reason: for a notebook error (papermill's, which names it), the exception raised
-    inside the kernel; for one of our own errors, its message."""
-    if type(exc).__name__ == "PapermillExecutionError":  # without importing papermill here
-        return f"{exc.ename}: {exc.evalue}"
-    if isinstance(exc, ParreportError):
-        return str(exc)
-    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

@@ -289,7 +289,7 @@ def _outcome(future) -> Outcome:
 
 
 EXECUTORS: dict[str, Callable[..., object]] = {"serial": Serial, "processes": Processes, "dask": Dask}
-WORKER_MEMORY_MB = 1024  # a worker and its warm kernel at their peak, with room (about 650 MB in the demo)
+WORKER_MEMORY_MB = 1024  # a worker and its warm kernel at their peak, with room (docs/performance.md)
 
 
 def default_workers() -> int:

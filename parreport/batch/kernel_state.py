@@ -1,13 +1,13 @@
 """Runs inside a warm kernel (see :mod:`parreport.batch.warm`): the imports every report needs, done once
 when the kernel starts, and the state a report can leave behind, put back before the next report runs.
-It lives outside :mod:`parreport.batch` so that a kernel never imports the batch (papermill, nbformat and
-their JSON-schema checks cost seconds and no notebook needs them).
+Importing it loads nothing else of :mod:`parreport.batch` (whose names load lazily), so a kernel never
+imports papermill, nbformat or their JSON-schema checks, which no notebook needs.
 
 What is put back: the user namespace, input/output history and execution counter (IPython's own
 ``reset``), open pyplot figures, Matplotlib's rcParams, the working directory, environment variables,
 ``sys.path``, warning filters and the root logger. Modules stay imported (that is the point). The library's
 caches hold static resources (templates, fonts) and the counts read from the last store
-(:class:`parreport.reports.briefing.StoreData`), which serve the next report only while the store's
+(:class:`parreport.reports.inputs.StoreData`), which serve the next report only while the store's
 fingerprint and the registry are the same, so no report sees another's data. What a notebook changes inside
 an imported module (a monkeypatch) is not put back; the bundled notebooks change none.
 """
@@ -29,7 +29,7 @@ def warm_up() -> None:
     now out of the garbage collector's reach."""
     import matplotlib
 
-    from parreport import charts
+    from parreport.reports import charts
     from parreport.reports.kinds import kinds
 
     for kind in kinds().values():

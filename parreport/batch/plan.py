@@ -63,7 +63,7 @@ def notebook_parameters(notebook: Path, offered: dict, explicit: set[str] = froz
 def _declared(notebook: Path, _modified: int) -> tuple[str, ...]:
     """The names the notebook's ``parameters`` cell (the cell tagged so, as papermill finds it) assigns, read
     with the standard library's JSON and Python parsers. ``papermill.inspect_notebook`` would load papermill's
-    execution stack (Jupyter's client, nbformat, jsonschema: 0,4 s, a quarter of a re-run that reuses every
+    execution stack (Jupyter's client, nbformat, jsonschema: a large part of a re-run that reuses every
     report) only to list these names."""
     try:
         cells = json.loads(notebook.read_bytes())["cells"]

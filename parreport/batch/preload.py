@@ -4,8 +4,8 @@
 The process is set up as parreport's own (:func:`parreport.process.prepare`), then each module named in
 the :data:`~parreport.batch.executors.PRELOAD_VARIABLE` environment variable is imported: the batch runner
 and the renderers of the batch's formats, whose import pays their first file's one-time costs. Every
-worker then starts with all of it instead of importing it itself (about 2,5 s of CPU) and paying for a
-first HTML and PDF (about 1 s). A module that fails to load is left out: the jobs that need it meet the
+worker then starts with all of it instead of importing it itself and paying for a first HTML and PDF,
+the largest part of a worker's start. A module that fails to load is left out: the jobs that need it meet the
 same error and report it, one by one, as they would without a forkserver.
 """
 import importlib

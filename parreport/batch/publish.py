@@ -58,7 +58,7 @@ def write_manifest(out: Path, results: list[JobResult], data: dict, spec: dict) 
 @lru_cache(maxsize=1)
 def versions() -> dict[str, str]:
     """Python's and :data:`PACKAGES`' versions, read once per process (the manifest is written after every
-    report, and each lookup reads the installed packages' metadata: about 50 ms a time)."""
+    report, and each lookup reads the installed packages' metadata)."""
     return {"python": platform.python_version()} | {name: version(name) for name in PACKAGES}
 
 

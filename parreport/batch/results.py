@@ -1,7 +1,10 @@
 """What became of each report of a batch: the record the runner makes, the manifest keeps and reuse reads."""
 from __future__ import annotations
 
+import traceback
 from dataclasses import asdict, dataclass, field
+
+from parreport.errors import ParreportError
 
 OK, NO_DATA, FAILED = "ok", "no_data", "failed"
 
@@ -30,3 +33,13 @@ class JobResult:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def describe(exc: BaseException) -> str:
+    """The user-facing reason: for a notebook error (papermill's, which names it), the exception raised
+    inside the kernel; for one of our own errors, its message."""
+    if type(exc).__name__ == "PapermillExecutionError":  # without importing papermill here
+        return f"{exc.ename}: {exc.evalue}"
+    if isinstance(exc, ParreportError):
+        return str(exc)
+    return "".join(traceback.format_exception_only(type(exc), exc)).strip()

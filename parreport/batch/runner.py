@@ -23,11 +23,10 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from parreport.batch.dispatch import describe
 from parreport.batch.kernels import LocalKernelManager
 from parreport.batch.outdir import publish, scratch
 from parreport.batch.job import Job
-from parreport.batch.results import FAILED, NO_DATA, OK, JobResult
+from parreport.batch.results import FAILED, NO_DATA, OK, JobResult, describe
 from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.batch.warm import ENGINE
 from parreport.errors import NoDataError

@@ -2,8 +2,8 @@
 and already holding the heavy imports, instead of starting a fresh one for every report.
 
 Each batch process keeps its idle kernels (:data:`KERNELS`). A kernel is started once, runs
-:func:`parreport.kernel_state.warm_up` (pandas, DuckDB, Matplotlib, the report kinds, fonts), and then
-serves report after report; before each one, :func:`parreport.kernel_state.reset` gives it a clean
+:func:`parreport.batch.kernel_state.warm_up` (pandas, DuckDB, Matplotlib, the report kinds, fonts), and then
+serves report after report; before each one, :func:`parreport.batch.kernel_state.reset` gives it a clean
 state (namespace, history and counter, figures, rcParams, working directory, environment). A kernel is
 used again only after a report that ended normally, including one with no data for its unit; after any
 other failure, a timeout or :data:`REPORTS_PER_KERNEL` reports, it is shut down and the next report gets
@@ -47,7 +47,7 @@ class WarmKernel:
         self.served = 0
         run_sync(self.manager.start_kernel)()
         # One client for the kernel's life: papermill's client borrows it for each report (a new client per
-        # report costs 0,2 s of waiting for its output channel), and our own requests use it between.
+        # report waits each time for its output channel to connect), and our own requests use it between.
         self.client = self.manager.client()
         self.client.allow_stdin = False
         self.client.start_channels()
@@ -169,7 +169,7 @@ def _reset(kernel: WarmKernel, cwd: str) -> WarmKernel:
 
 def _call(function: str, *args: object) -> str:
     """Code calling ``kernel_state.<function>(*args)`` without binding any name in the user namespace."""
-    return f"__import__('parreport.kernel_state', fromlist=['_']).{function}({', '.join(map(repr, args))})"
+    return f"__import__('parreport.batch.kernel_state', fromlist=['_']).{function}({', '.join(map(repr, args))})"
 
 
 def record_error(cell, cell_index: int, execute_reply: dict) -> None:

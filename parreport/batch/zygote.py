@@ -2,7 +2,7 @@
 batch from itself, as Android's zygote forks apps.
 
 A kernel started the usual way is a new interpreter that imports IPython, pandas, DuckDB, Matplotlib and the
-report kinds and loads the fonts: about 1,8 s of CPU before its first report, once per kernel. The zygote
+report kinds and loads the fonts before its first report: the same work again for every kernel. The zygote
 starts with the batch (beside the workers' forkserver, see :class:`parreport.batch.executors.Processes`),
 does that work once while the batch plans, and answers each request for a kernel with a fork of itself that
 runs the kernel (``ipykernel_launcher -f <connection file>``) in the requester's environment and working
@@ -181,11 +181,11 @@ def _serve(listening: int) -> None:
 
 
 def _warm_up() -> None:
-    """What a kernel imports before its first report (see :func:`parreport.kernel_state.warm_up`, which the
+    """What a kernel imports before its first report (see :func:`parreport.batch.kernel_state.warm_up`, which the
     forked kernel runs again, cheaply, to record its own state)."""
     import ipykernel.kernelapp  # noqa: F401
 
-    from parreport import kernel_state
+    from parreport.batch import kernel_state
 
     kernel_state.warm_up()
 

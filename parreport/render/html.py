@@ -4,13 +4,16 @@ from __future__ import annotations
 import warnings
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import nbformat
 from nbconvert import HTMLExporter
 
 from parreport.paths import TEMPLATES_DIR
 
-from parreport.render.formats import RenderSource
+if TYPE_CHECKING:  # formats imports this module when a page is made
+    from parreport.render.formats import RenderSource
+
 
 TEMPLATE_NAME = "parreport"
 TEMPLATE_BASEDIR = TEMPLATES_DIR / "nbconvert"

@@ -140,7 +140,7 @@ class Briefing:
         return Table("bieu06", "", BIEU06_COLUMNS, rows, total=True, note=BIEU06_NOTE)
 
     def chart_blocks(self) -> list:
-        from parreport import charts  # Matplotlib is loaded only where a chart is drawn
+        from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn
 
         return [charts.ontime_trend(self.trend_frame(), self.unit.short_name),
                 charts.resolved_by_field(self.fields_frame()),

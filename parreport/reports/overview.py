@@ -225,7 +225,7 @@ class Overview:
             sipas = sipas[sipas["year"] == self.period.year][["department", "pct"]].rename(columns={"pct": "sipas"})
             frame = frame.merge(sipas, on="department", how="left")
             columns["sipas"] = "Chỉ số SIPAS"
-        from parreport import charts  # Matplotlib is loaded only where a chart is drawn
+        from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn
 
         return charts.heat_map(frame, columns, f"Các chỉ tiêu theo đơn vị, {self.period.label_vi}")
 

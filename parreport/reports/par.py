@@ -45,7 +45,7 @@ def par_section(par: ParData, unit: Department, year: int, subject: str) -> Sect
     if s is not None:
         paragraphs.append(render("sipas.txt.j2", **context))
     average_label = f"Bình quân {ranked_set}"
-    from parreport import charts  # Matplotlib is loaded only where a chart is drawn
+    from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn
 
     blocks = [
         _kpis(t, s, year, ranked_set),

@@ -87,7 +87,7 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     if dossiers:
         blocks += _computed_blocks(figures, department, unit, province, targets)
     if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
-        from parreport import charts  # Matplotlib is loaded only where a chart is drawn
+        from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn
 
         blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
     if dossiers:
