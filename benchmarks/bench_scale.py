@@ -5,7 +5,7 @@
 The demo generator writes the province's exports at ``--scale`` times the demo volume (scale 3 ≈ 1 million
 dossier records in CSV with English headers, CSV with Vietnamese headers and dates, and Parquet). A fresh
 child process then ingests them into a new store and computes the counts every briefing of the latest
-quarter reads (:func:`parreport.metrics.shared.precompute_counts`) and the scorecard of every unit; it
+quarter reads (:func:`parreport.metrics.kept_counts.precompute_counts`) and the scorecard of every unit; it
 reports its wall time per step and its peak resident memory. Targets (issue 13): ≤ 30 s, ≤ 2 GB.
 """
 from __future__ import annotations
@@ -31,7 +31,7 @@ def ingest_and_count(inputs: Path, store_path: Path, profile: bool, queue: multi
         profiler.start()
     from parreport.reports.kinds import latest_quarter
     from parreport.metrics import DossierData, scorecard
-    from parreport.metrics.shared import periods_read, precompute_counts
+    from parreport.metrics.kept_counts import periods_read, precompute_counts
     from parreport.paths import DEFAULT_REGISTRY
     from parreport.registry import Registry
     from parreport.sources import ingest_files

@@ -153,10 +153,10 @@ def test_run_starts_its_workers_before_loading_the_library(tmp_path):
             "from parreport.cli import main; main(sys.argv[1:])")
     run = [sys.executable, "-c", code, "run", "--out", str(tmp_path), "--workers", "2", "--format", "pdf"]
     started = subprocess.run(run, capture_output=True, text=True, timeout=120, check=True)
-    assert started.stdout.strip() == "('parreport.batch.runner', 'parreport.render.pdf') []"
+    assert started.stdout.strip() == "('parreport.batch.make', 'parreport.render.pdf') []"
     recorded = {"reports": [{"kind": "briefing", "period": "2024-Q4", "department": "STP", "status": "ok"}]}
     (tmp_path / "manifest.json").write_text(json.dumps(recorded), encoding="utf-8")
     rerun = subprocess.run(run, capture_output=True, text=True, timeout=120, check=True)
     # Started later, by the batch once it found reports to make (it has read the store); the command itself
     # never loads Jupyter: the workers run the jobs.
-    assert rerun.stdout.strip() == "('parreport.batch.runner', 'parreport.render.pdf') ['duckdb']"
+    assert rerun.stdout.strip() == "('parreport.batch.make', 'parreport.render.pdf') ['duckdb']"

@@ -118,12 +118,12 @@ def test_workers_start_with_the_preloaded_modules_loaded(tmp_path):
     """The forkserver imported them once; a worker finds them loaded before its job imports anything, and
     nothing the runner and the PDF renderer do not use (the job and the content's MIME types are read
     without the report kinds, so without pandas and DuckDB)."""
-    names = ["parreport.batch.runner", "parreport.render.pdf", "weasyprint", "parreport.render.docx", "pandas",
+    names = ["parreport.batch.make", "parreport.render.pdf", "weasyprint", "parreport.render.docx", "pandas",
              "duckdb", "parreport.reports.kinds"]
     found = in_fresh_python(
         "from parreport.batch.executors import Processes\n"
         "from tests.test_executors import loaded\n"
-        f"print(dict(Processes(2, ('parreport.batch.runner', 'parreport.render.pdf')).map(loaded, [{names!r}])))",
+        f"print(dict(Processes(2, ('parreport.batch.make', 'parreport.render.pdf')).map(loaded, [{names!r}])))",
         tmp_path)
     assert found.strip() == str({0: names[:3]})  # not docx: nothing asked for it; not the planner's modules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import re
 
-from parreport.batch.publish import write_index, write_manifest
+from parreport.batch.index import write_index, write_manifest
 from parreport.batch.results import JobResult
 
 

@@ -193,7 +193,7 @@ def test_planning_a_batch_imports_no_renderer_library():
     import sys
 
     libraries = ("weasyprint", "nbconvert", "docx", "xlsxwriter", "openpyxl", "matplotlib")
-    code = ("import sys; import parreport.batch.run, parreport.batch.runner, parreport.sources; "
+    code = ("import sys; import parreport.batch.build, parreport.batch.make, parreport.sources; "
             "from parreport.reports.kinds import kinds; kinds(); "
             f"print(sorted(m for m in {libraries!r} if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.metrics.counts import from_records
 from parreport.metrics.counts_sql import records_counts
-from parreport.metrics.shared import SharedCounts, periods_read, precompute_counts
+from parreport.metrics.kept_counts import KeptCounts, periods_read, precompute_counts
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport import reads
@@ -114,7 +114,7 @@ def test_counts_are_computed_once_per_fingerprint_and_read_back(tmp_path, regist
     with Store(store_path) as store:
         store.ingest(more, registry)
     with Store(store_path, read_only=True) as store:
-        assert SharedCounts(store).get([q1])[q1].set_index("department").loc["STP", "resolved_on_time"] == 1
+        assert KeptCounts(store).get([q1])[q1].set_index("department").loc["STP", "resolved_on_time"] == 1
         newer = precompute_counts(store, [q1])
     assert newer != folder and newer.exists() and not folder.exists()
 
@@ -124,7 +124,7 @@ def test_a_store_in_memory_is_counted_without_a_folder(registry, tmp_path):
     with Store(":memory:") as store:
         store.ingest(records, registry)
         assert precompute_counts(store, [Period.parse("2020-Q1")]) is None
-        counted = SharedCounts(store).get([Period.parse("2020-Q1")])[Period.parse("2020-Q1")]
+        counted = KeptCounts(store).get([Period.parse("2020-Q1")])[Period.parse("2020-Q1")]
     assert counted["resolved_on_time"].tolist() == [1]
 
 
@@ -154,15 +154,15 @@ def test_a_periods_digest_is_kept_with_its_counts_and_changes_with_them(tmp_path
     with Store(store_path) as store:
         store.ingest(records, registry)
     with Store(store_path, read_only=True) as store:
-        shared = SharedCounts(store)
+        shared = KeptCounts(store)
         first = {period: shared.digest(period) for period in (q1, q3)}
         assert (shared.folder / "calendar" / "2020-Q1.sha256").read_text(encoding="utf-8") == first[q1]
-        assert SharedCounts(store).digest(q1) == first[q1]
+        assert KeptCounts(store).digest(q1) == first[q1]
     more = write(tmp_path / "more.csv", HEADER, ["HS3,STP,Công chứng,2020-02-03,2020-02-10,2020-02-10,true"])
     with Store(store_path) as store:
         store.ingest(more, registry)
     with Store(store_path, read_only=True) as store:
-        again = {period: SharedCounts(store).digest(period) for period in (q1, q3)}
+        again = {period: KeptCounts(store).digest(period) for period in (q1, q3)}
     assert again[q1] != first[q1] and again[q3] == first[q3]
 
 

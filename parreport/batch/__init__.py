@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 
 _API = {  # imported on first use: the kernels, executors and engine modules stay light to import
-    "run_batch": "parreport.batch.run",
+    "run_batch": "parreport.batch.build",
     "BatchSpec": "parreport.batch.spec", "DEFAULT_SPEC": "parreport.batch.spec",
     "Job": "parreport.batch.job",
     "JobResult": "parreport.batch.results", "DEFAULT_TIMEOUT": "parreport.batch.spec",

@@ -1,6 +1,6 @@
 """Hand a batch's jobs to its executor and gather their results, in the batch's own process.
 
-This process only dispatches: the runner (:mod:`parreport.batch.runner`, with papermill, nbformat and
+This process only dispatches: the runner (:mod:`parreport.batch.make`, with papermill, nbformat and
 Jupyter, slow to import) is imported where the jobs run, in the workers, which have it from
 their forkserver. The batch's process meanwhile shares the machine with that forkserver and the kernel zygote
 as they load, so what it does not import they get sooner.
@@ -27,7 +27,7 @@ def run_jobs(jobs: list[Job], formats: list[str], executor: Serial | Processes |
     bar = tqdm(total=len(jobs), desc="Báo cáo", unit="bc", disable=not progress)
     results: dict[int, JobResult] = {}
     order = longest_first(jobs)
-    outcomes = executor.map(run_job, [jobs[number] for number in order], formats, timeout, cleanup=_shutdown_kernels)
+    outcomes = executor.map(make_in_worker, [jobs[number] for number in order], formats, timeout, cleanup=_shutdown_kernels)
     for position, outcome in outcomes:
         number = order[position]
         job = jobs[number]
@@ -47,11 +47,11 @@ def longest_first(jobs: list[Job]) -> list[int]:
     return sorted(range(len(jobs)), key=lambda number: jobs[number].department != PROVINCE)
 
 
-def run_job(job: Job, formats: list[str], timeout: float) -> JobResult:
-    """:func:`parreport.batch.runner.run_job`, imported in the process that runs the job."""
-    from parreport.batch.runner import run_job as run
+def make_in_worker(job: Job, formats: list[str], timeout: float) -> JobResult:
+    """:func:`parreport.batch.make.make_report`, imported in the process that runs the job."""
+    from parreport.batch.make import make_report
 
-    return run(job, formats, timeout)
+    return make_report(job, formats, timeout)
 
 
 def _shutdown_kernels() -> None:
@@ -61,6 +61,6 @@ def _shutdown_kernels() -> None:
 
 
 def _lost(job: Job, exc: BaseException) -> JobResult:
-    """A failed result for a job whose worker died or could not run it (``run_job`` itself never raises)."""
+    """A failed result for a job whose worker died or could not run it (``make_report`` itself never raises)."""
     return JobResult(job.kind, job.department, job.period.code, job.stem, FAILED, job.parameters,
                      error=f"the worker running this report stopped: {describe(exc)}")

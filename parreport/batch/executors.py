@@ -122,7 +122,7 @@ def worker_preload(formats: list[str]) -> tuple[str, ...]:
     others)."""
     from parreport.render import FORMATS
 
-    return ("parreport.batch.runner", *(FORMATS[str(name)].module for name in formats if str(name) in FORMATS))
+    return ("parreport.batch.make", *(FORMATS[str(name)].module for name in formats if str(name) in FORMATS))
 
 
 PRELOAD_VARIABLE = "PARREPORT_WORKER_PRELOAD"  # the modules the forkserver imports (parreport.batch.preload)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from parreport.errors import ConfigError
 
-MANIFEST = "manifest.json"  # the record of the folder's reports (written by parreport.batch.publish)
+MANIFEST = "manifest.json"  # the record of the folder's reports (written by parreport.batch.index)
 
 LOCK = ".parreport.lock"
 PARTIAL = ".partial"  # every scratch file or folder name starts with it or contains it

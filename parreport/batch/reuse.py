@@ -18,7 +18,7 @@ from pathlib import Path
 
 from parreport.batch.job import Job
 from parreport.batch.results import JobResult
-from parreport.metrics.shared import SharedCounts
+from parreport.metrics.kept_counts import KeptCounts
 from parreport.paths import REPO_ROOT, TEMPLATES_DIR
 from parreport.periods import Period
 from parreport.store import Store
@@ -35,7 +35,7 @@ class DataState:
         self.common = f"{_package_digest()}|{','.join(sorted(formats))}"
         self.fingerprint = store.fingerprint()
         self.sample_data = str(store.sample_data)
-        self._counts = SharedCounts(store)
+        self._counts = KeptCounts(store)
         self._digests: dict[tuple[str, ...], str] = {}
 
     def key(self, job: Job, reads: list[list[str]]) -> str:

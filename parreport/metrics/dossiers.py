@@ -11,7 +11,7 @@ from parreport import reads
 from parreport.metrics import counts as count
 from parreport.metrics.definitions import COUNTS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD
 from parreport.metrics.rates import add_changes, add_ranks, add_rates, sum_counts
-from parreport.metrics.shared import TREND_PERIODS, SharedCounts
+from parreport.metrics.kept_counts import TREND_PERIODS, KeptCounts
 from parreport.periods import Period
 from parreport.registry import Registry
 
@@ -41,8 +41,8 @@ class DossierData:
     @classmethod
     def from_store(cls, store: Store, registry: Registry) -> "DossierData":
         """Counts of a store: the batch's shared counts when computed, else one SQL query per call of
-        :meth:`prefetch` (see :mod:`parreport.metrics.shared`). Prefetch before closing the store."""
-        return cls(SharedCounts(store).get, registry)
+        :meth:`prefetch` (see :mod:`parreport.metrics.kept_counts`). Prefetch before closing the store."""
+        return cls(KeptCounts(store).get, registry)
 
     @classmethod
     def from_frames(cls, records: pd.DataFrame, bieu06: pd.DataFrame, registry: Registry) -> "DossierData":

@@ -16,7 +16,7 @@ from parreport import reads
 from parreport.metrics import DossierData, scorecard
 from parreport.catalogue import DEFAULT_TARGETS, check_targets
 from parreport.metrics.par_index import ParData
-from parreport.metrics.shared import SharedCounts, periods_read
+from parreport.metrics.kept_counts import KeptCounts, periods_read
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
 from parreport.registry import Registry
@@ -127,10 +127,10 @@ def _counter(store: Store):
     """What counts the periods a report asks for: the store's shared counts, read through a connection of its
     own when ``store`` is closed by then (a notebook may ask for a period after its inputs were loaded)."""
     if str(store.path) == ":memory:":
-        return SharedCounts(store).get
+        return KeptCounts(store).get
     path = store.path
 
     def count(periods: list[Period]) -> dict:
         with Store(path, read_only=True) as reopened:
-            return SharedCounts(reopened).get(periods)
+            return KeptCounts(reopened).get(periods)
     return count

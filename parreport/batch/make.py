@@ -35,7 +35,7 @@ from parreport.render import FORMATS, RenderSource, get_format
 from parreport.reports.mimetypes import HEADLINE_MIMETYPE
 
 
-def run_job(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> JobResult:
+def make_report(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) -> JobResult:
     """Execute, render and publish one report; never raises for a failure of the job itself."""
     result = JobResult(job.kind, job.department, job.period.code, job.stem, OK, job.parameters)
     try:

@@ -7,12 +7,12 @@ from pathlib import Path
 from parreport.batch.executors import get_executor, worker_preload
 from parreport.batch.outdir import output_lock, previous_reports, recover
 from parreport.batch.plan import plan
-from parreport.batch.publish import write_index, write_manifest
+from parreport.batch.index import write_index, write_manifest
 from parreport.batch.reuse import DataState, reusable
 from parreport.batch.results import OK, JobResult
 from parreport.batch.spec import BatchSpec
 from parreport.errors import ConfigError
-from parreport.metrics.shared import precompute_counts
+from parreport.metrics.kept_counts import precompute_counts
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.registry import Registry
 from parreport.sources import STORE_SUFFIX, demo_store, ingest_files, open_store

@@ -46,7 +46,7 @@ def periods_read(periods: Iterable[Period]) -> list[Period]:
     return sorted(needed)
 
 
-class SharedCounts:
+class KeptCounts:
     """The counts per unit × field of a store, per period: from the shared folder when present,
     computed (records by SQL, summary-only units from Biểu 06 rows) and kept there otherwise."""
 
@@ -106,7 +106,7 @@ def precompute_counts(store: Store, periods: Iterable[Period]) -> Path | None:
     """Compute once the counts every briefing of ``periods`` reads (see :func:`periods_read`) and keep
     them for the kernels; folders of earlier data of the same store are removed. Returns the folder
     (``None`` for a store without a file, whose counts cannot be shared)."""
-    shared = SharedCounts(store)
+    shared = KeptCounts(store)
     shared.keep(periods_read(periods))
     if shared.folder is not None:
         for stale in shared.folder.parent.iterdir():
