@@ -3,11 +3,14 @@
 The briefing is the real notebook executed by papermill for STNMT, quý II năm 2020 on the end-to-end fixture
 (``briefing_source`` in conftest). Hand-computed figures (tests/test_end_to_end.py): the 71 dossiers carried
 over are all Môi trường (60 closed early, 11 late); the 100 new ones are Đất đai, received in person and closed
-on their due day; Tài nguyên nước (a field of the registry) has none. Per field:
-Đất đai 0 / 0 / 100 / 100 received, 0 / 100 / 0 resolved, 0 / 0 pending, 100/100 = 100,00%;
-Môi trường 71 / 0 / 0 / 71, 60 / 0 / 11, 0 / 0, 60/71 = 84,507…% → 84,51%;
-Tài nguyên nước all 0, no dossier resolved → no rate, "–";
-Tổng 71 / 0 / 100 / 171, 60 / 100 / 11, 0 / 0, 160/171 = 93,567…% → 93,57%.
+on their due day; Tài nguyên nước (a field of the registry) has none. Per field, in the columns of Biểu 06
+(received total / carried over / online / in person or postal, resolved total / early / on time / late, pending
+total / in time / overdue):
+Đất đai 100 / 0 / 0 / 100, 100 / 0 / 100 / 0, 0 / 0 / 0;
+Môi trường 71 / 71 / 0 / 0, 71 / 60 / 0 / 11, 0 / 0 / 0;
+Tài nguyên nước all 0;
+Tổng 171 / 71 / 0 / 100, 171 / 60 / 100 / 11, 0 / 0 / 0.
+The on-time rate 160/171 = 93,567…% → 93,57% is a key figure, not a column of the form.
 """
 from __future__ import annotations
 
@@ -22,16 +25,23 @@ from parreport.reports.content import Chart, Column, Cover, Document, Section, T
 
 pytestmark = pytest.mark.e2e
 
+FIELD = "Lĩnh vực, công việc giải quyết theo cấp"
 HEADER = [
-    ["Lĩnh vực", *["Số hồ sơ tiếp nhận"] * 4, *["Đã giải quyết"] * 3, *["Đang giải quyết"] * 2, "Tỷ lệ đúng hạn"],
-    ["Lĩnh vực", "Kỳ trước chuyển qua", "Trực tuyến", "Trực tiếp, BCCI", "Tổng số", "Trước hạn", "Đúng hạn",
-     "Quá hạn", "Trong hạn", "Quá hạn", "Tỷ lệ đúng hạn"],
+    ["STT", FIELD, *["Số hồ sơ nhận giải quyết"] * 4, *["Số lượng hồ sơ đã giải quyết"] * 4,
+     *["Số lượng hồ sơ đang giải quyết"] * 3],
+    ["STT", FIELD, "Tổng số", "Trong đó", "Trong đó", "Trong đó", "Tổng số", "Trả trước hạn", "Trả đúng thời hạn",
+     "Trả quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn"],
+    ["STT", FIELD, "Tổng số", "Số kỳ trước chuyển qua", "Số mới tiếp nhận", "Số mới tiếp nhận", "Tổng số",
+     "Trả trước hạn", "Trả đúng thời hạn", "Trả quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn"],
+    ["STT", FIELD, "Tổng số", "Số kỳ trước chuyển qua", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính", "Tổng số",
+     "Trả trước hạn", "Trả đúng thời hạn", "Trả quá hạn", "Tổng số", "Chưa đến hạn", "Quá hạn"],
+    [f"({n})" for n in range(1, 14)],
 ]
 BODY = [
-    ["Đất đai", "0", "0", "100", "100", "0", "100", "0", "0", "0", "100,00%"],
-    ["Môi trường", "71", "0", "0", "71", "60", "0", "11", "0", "0", "84,51%"],
-    ["Tài nguyên nước", "0", "0", "0", "0", "0", "0", "0", "0", "0", "–"],
-    ["Tổng", "71", "0", "100", "171", "60", "100", "11", "0", "0", "93,57%"],
+    ["1", "Đất đai", "100", "0", "0", "100", "100", "0", "100", "0", "0", "0", "0"],
+    ["2", "Môi trường", "71", "71", "0", "0", "71", "60", "0", "11", "0", "0", "0"],
+    ["3", "Tài nguyên nước", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0", "0"],
+    ["", "Tổng", "171", "71", "0", "100", "171", "60", "100", "11", "0", "0", "0"],
 ]
 
 
@@ -76,18 +86,19 @@ def test_kpis(word):
 
 
 def test_bieu06_table_cells_total_and_merged_header(word):
-    table = next(t for t in word.tables if t.rows[0].cells[0].text == "Lĩnh vực")     # the Biểu 06 table
+    table = next(t for t in word.tables if t.rows[0].cells[0].text == "STT")     # the Biểu 06 table
     assert table.style.name == "Report Table"
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows == HEADER + BODY
     top = table.rows[0]._tr.tc_lst
-    assert [tc.grid_span for tc in top] == [1, 4, 3, 2, 1]            # group cells span their columns
-    assert top[0].vMerge == "restart" and table.rows[1]._tr.tc_lst[0].vMerge == "continue"
-    assert all(row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows[:2])  # repeated
+    assert [tc.grid_span for tc in top] == [1, 1, 4, 4, 3]            # group cells span their columns
+    assert top[0].vMerge == "restart" and table.rows[3]._tr.tc_lst[0].vMerge == "continue"
+    assert all(row._tr.trPr.find(qn("w:tblHeader")) is not None for row in table.rows[:5])  # repeated
     total = table.rows[-1].cells
     assert all(run.bold for cell in total for run in cell.paragraphs[0].runs)
-    assert not any(run.bold for cell in table.rows[2].cells for run in cell.paragraphs[0].runs)
-    assert total[1].paragraphs[0].style.name == "Table Number" and total[0].paragraphs[0].style.name == "Table Text"
+    assert not any(run.bold for cell in table.rows[5].cells for run in cell.paragraphs[0].runs)
+    assert total[2].paragraphs[0].style.name == "Table Number" and total[1].paragraphs[0].style.name == "Table Text"
+    assert table.columns[0].width < table.columns[2].width < table.columns[1].width   # STT narrow, names wide
 
 
 def test_charts_are_pictures_with_alt_text(word, briefing_source):

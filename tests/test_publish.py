@@ -8,11 +8,16 @@ from parreport.batch.index import write_index, write_manifest
 from parreport.batch.results import JobResult
 
 
+COLUMNS = [{"key": "received", "label": "Tiếp nhận", "format": "number"},
+           {"key": "on_time_rate", "label": "Tỷ lệ đúng hạn", "format": "percent"}]
+
+
 def result(department, period, status="ok", **outputs):
+    ok = status == "ok"
     return JobResult("briefing", department, period, "briefing", status, {"department": department, "period": period},
                      outputs=outputs, headline={"received": 1926, "resolved": 1855, "on_time_rate": 1.0,
-                                                "overdue": 0} if status == "ok" else {},
-                     error=None if status == "ok" else "RuntimeError: hỏng")
+                                                "overdue": 0} if ok else {},
+                     headline_columns=COLUMNS if ok else [], error=None if ok else "RuntimeError: hỏng")
 
 
 def test_html_only_reports_failures_and_merged_runs(tmp_path, registry):
@@ -58,7 +63,8 @@ def test_a_failed_rerun_keeps_the_last_good_report_beside_the_failure(tmp_path, 
         [entry] = manifest["reports"]
         assert entry["status"] == "failed" and entry["error"] == "RuntimeError: hỏng"
         assert entry["last_good"] == {"outputs": {"html": f"{base}.html", "pdf": f"{base}.pdf"},
-                                      "headline": first["headline"], "generated_at": first["generated_at"]}
+                                      "headline": first["headline"], "headline_columns": COLUMNS,
+                                      "generated_at": first["generated_at"]}
     index = write_index(tmp_path, manifest, registry).read_text(encoding="utf-8")
     assert f'<a href="{base}.failed.ipynb">notebook lỗi</a>' in index
     assert f'<a href="{base}.html">HTML</a> · <a href="{base}.pdf">PDF</a>' in index

@@ -4,11 +4,13 @@ Every workbook opens with "Số liệu chính" (the cover, the headline figures,
 a sheet per table: Biểu 06 on the official form, any other table on a plain sheet.
 
 The briefing is the real notebook executed for STNMT, quý II năm 2020 on the end-to-end fixture (figures by
-hand in tests/test_docx.py and tests/test_end_to_end.py). Layout of the Biểu 06 sheet (1-based rows): rows 1–5 the
-form's title rows, 6–7 the header, 8 the column numbers (1)…(12), 9 Đất đai, 10 Môi trường, 11 Tài nguyên
-nước, 12 Tổng. Columns: A STT, B Lĩnh vực, C kỳ trước chuyển qua, D trực tuyến, E trực tiếp/BCCI, F tổng số
-tiếp nhận, G trước hạn, H đúng hạn, I quá hạn, J đang giải quyết trong hạn, K quá hạn, L tỷ lệ đúng hạn
-= (G + H) / (G + H + I).
+hand in tests/test_docx.py and tests/test_end_to_end.py; the form itself, on the seed 002 quarter, in
+tests/test_bieu06.py). Layout of the Biểu 06 sheet (1-based rows): rows 1–5 the form's title rows, 6–9 the
+header, 10 the column numbers (1)…(13), 11 Đất đai, 12 Môi trường, 13 Tài nguyên nước, 14 Tổng. Columns: A STT,
+B Lĩnh vực, C tổng số nhận giải quyết = D kỳ trước chuyển qua + E trực tuyến + F trực tiếp, dịch vụ bưu chính;
+G tổng số đã giải quyết = H trước hạn + I đúng hạn + J quá hạn; K tổng số đang giải quyết = L chưa đến hạn +
+M quá hạn. The form has no rate column; a table named ``bieu06…`` without the form's STT column and numbering
+(the small tables below) gets them on the sheet, and a ratio column of it is written as a formula.
 """
 from __future__ import annotations
 
@@ -24,8 +26,6 @@ from parreport.render.xlsx import build_xlsx
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Paragraphs, Section, Table
 
 pytestmark = pytest.mark.e2e  # the workbook fixture runs the notebook through papermill
-
-RATE = '=IF(SUM(G{r},H{r},I{r})=0,"–",SUM(G{r},H{r})/SUM(G{r},H{r},I{r}))'
 
 
 @pytest.fixture(scope="module")
@@ -89,57 +89,66 @@ def test_the_form_title_rows(workbook_path):
     values = cell_values(workbook_path, data_only=True)
     sheet = values["Biểu 06"]
     assert sheet["A1"] == "Biểu số 06/VPCP/KSTT"
-    assert sheet["A3"].startswith("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
-    assert sheet["A4"] == "Kỳ báo cáo: Quý II năm 2020 (01/04/2020–30/06/2020)"
+    assert sheet["A2"] == "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP ngày 21/10/2020 của Văn phòng Chính phủ"
+    assert sheet["A3"] == "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT TTHC TẠI CƠ QUAN, ĐƠN VỊ TRỰC TIẾP GIẢI QUYẾT TTHC"
+    assert sheet["A4"] == "Kỳ báo cáo: Quý II năm 2020 (Từ ngày 01/04/2020 đến ngày 30/06/2020)"
     assert sheet["A5"] == "Đơn vị báo cáo: Sở Tài nguyên và Môi trường – Tỉnh Thử Nghiệm"
-    assert "L1" not in sheet                                        # no "Dữ liệu mẫu": real data
-    assert [sheet[f"{c}8"] for c in "ABCDEFGHIJKL"] == [f"({n})" for n in range(1, 13)]
+    assert sheet["M5"] == "Đơn vị tính: Số hồ sơ TTHC"
+    assert "M1" not in sheet                                        # no "Dữ liệu mẫu": real data
+    assert [sheet[f"{c}10"] for c in "ABCDEFGHIJKLM"] == [f"({n})" for n in range(1, 14)]
 
 
 def test_merged_header(workbook_path):
     sheet = openpyxl.load_workbook(workbook_path)["Biểu 06"]
     merged = {str(r) for r in sheet.merged_cells.ranges}
-    assert {"A6:A7", "B6:B7", "C6:F6", "G6:I6", "J6:K6", "L6:L7", "A3:L3", "A4:L4"} <= merged
-    assert (sheet["C6"].value, sheet["G6"].value, sheet["J6"].value) == ("Số hồ sơ tiếp nhận", "Đã giải quyết",
-                                                                         "Đang giải quyết")
-    assert [sheet[f"{c}7"].value for c in "CDEFGHIJK"] == [
-        "Kỳ trước chuyển qua", "Trực tuyến", "Trực tiếp, BCCI", "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn",
-        "Trong hạn", "Quá hạn"]
-    assert sheet.freeze_panes == "C9"
+    assert {"A6:A9", "B6:B9", "C6:F6", "G6:J6", "K6:M6", "C7:C9", "D7:F7", "D8:D9", "E8:F8", "G7:G9", "H7:H9",
+            "I7:I9", "J7:J9", "K7:K9", "L7:L9", "M7:M9", "A3:M3", "A4:M4"} <= merged
+    assert [sheet[ref].value for ref in ("A6", "B6", "C6", "G6", "K6")] == [
+        "STT", "Lĩnh vực, công việc giải quyết theo cấp", "Số hồ sơ nhận giải quyết", "Số lượng hồ sơ đã giải quyết",
+        "Số lượng hồ sơ đang giải quyết"]
+    assert [sheet[f"{c}7"].value for c in "CDGHIJKLM"] == [
+        "Tổng số", "Trong đó", "Tổng số", "Trả trước hạn", "Trả đúng thời hạn", "Trả quá hạn", "Tổng số",
+        "Chưa đến hạn", "Quá hạn"]
+    assert (sheet["D8"].value, sheet["E8"].value, sheet["E9"].value, sheet["F9"].value) == (
+        "Số kỳ trước chuyển qua", "Số mới tiếp nhận", "Trực tuyến", "Trực tiếp, dịch vụ bưu chính")
+    assert "Tỷ lệ" not in {cell.value for row in sheet.iter_rows(min_row=6, max_row=9) for cell in row}
+    assert sheet.freeze_panes == "C11"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9   # A4
     setup = sheet.page_setup  # fit to one page wide (fitToWidth absent = 1, the default), any number long
     assert sheet.sheet_properties.pageSetUpPr.fitToPage and setup.fitToWidth in (None, 1) and setup.fitToHeight == 0
-    assert sheet.print_title_rows == "$6:$8"                        # header and numbers on every page
+    assert sheet.print_title_rows == "$6:$10"                       # header and numbers on every page
 
 
 def test_every_cell_is_the_hand_computed_figure(workbook_path):
+    """Received = kỳ trước + trực tuyến + trực tiếp/bưu chính, resolved = trước hạn + đúng hạn + quá hạn, pending =
+    chưa đến hạn + quá hạn: Đất đai 100 = 0 + 0 + 100, 100 = 0 + 100 + 0; Môi trường 71 = 71 + 0 + 0,
+    71 = 60 + 0 + 11; Tổng 171 = 71 + 0 + 100, 171 = 60 + 100 + 11; nothing pending on 30/6."""
     sheet = cell_values(workbook_path, data_only=True)["Biểu 06"]
-    rows = {row: [sheet.get(f"{c}{row}") for c in "ABCDEFGHIJKL"] for row in range(9, 13)}
-    assert rows[9] == [1, "Đất đai", 0, 0, 100, 100, 0, 100, 0, 0, 0, 1]
-    assert rows[10][:11] == [2, "Môi trường", 71, 0, 0, 71, 60, 0, 11, 0, 0]
-    assert rows[10][11] == pytest.approx(60 / 71)                   # 84,51 %
-    assert rows[11] == [3, "Tài nguyên nước", 0, 0, 0, 0, 0, 0, 0, 0, 0, "–"]   # nothing resolved: no rate
-    assert rows[12][:11] == [None, "Tổng", 71, 0, 100, 171, 60, 100, 11, 0, 0]
-    assert rows[12][11] == pytest.approx(160 / 171)                 # 93,57 %
+    rows = {row: [sheet.get(f"{c}{row}") for c in "ABCDEFGHIJKLM"] for row in range(11, 15)}
+    assert rows[11] == [1, "Đất đai", 100, 0, 0, 100, 100, 0, 100, 0, 0, 0, 0]
+    assert rows[12] == [2, "Môi trường", 71, 71, 0, 0, 71, 60, 0, 11, 0, 0, 0]
+    assert rows[13] == [3, "Tài nguyên nước", 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert rows[14] == [None, "Tổng", 171, 71, 0, 100, 171, 60, 100, 11, 0, 0, 0]
 
 
-def test_total_and_rates_are_formulas_agreeing_with_their_stored_values(workbook_path):
+def test_totals_are_formulas_agreeing_with_their_stored_values(workbook_path):
     formulas = cell_values(workbook_path, data_only=False)["Biểu 06"]
     cached = cell_values(workbook_path, data_only=True)["Biểu 06"]
-    assert [formulas[f"{c}12"] for c in "CDEFGHIJK"] == [f"=SUM({c}9:{c}11)" for c in "CDEFGHIJK"]
-    assert [formulas[f"L{r}"] for r in range(9, 13)] == [RATE.format(r=r) for r in range(9, 13)]
-    assert isinstance(formulas["C9"], int) and isinstance(formulas["A9"], int)    # numbers, not text
+    for row in range(11, 15):                                       # each group's Tổng số: its parts in its row
+        assert [formulas[f"{c}{row}"] for c in "CGK"] == [f"=SUM(D{row}:F{row})", f"=SUM(H{row}:J{row})",
+                                                           f"=SUM(L{row}:M{row})"]
+    assert [formulas[f"{c}14"] for c in "DEFHIJLM"] == [f"=SUM({c}11:{c}13)" for c in "DEFHIJLM"]
+    assert isinstance(formulas["D11"], int) and isinstance(formulas["A11"], int)    # numbers, not text
     computed = {ref: evaluate(f, cached) for ref, f in formulas.items() if isinstance(f, str) and f.startswith("=")}
-    assert len(computed) == 9 + 4
+    assert len(computed) == 3 * 4 + 8
     for ref, value in computed.items():
-        assert value == pytest.approx(cached[ref]) if isinstance(value, float) else value == cached[ref], ref
+        assert value == cached[ref], ref
 
 
 def test_vietnamese_number_formats(workbook_path):
     sheet = openpyxl.load_workbook(workbook_path)["Biểu 06"]
-    assert sheet["C9"].number_format == "[$-42A]#,##0" and sheet["F12"].number_format == "[$-42A]#,##0"
-    assert sheet["L10"].number_format == "[$-42A]0.00%"
-    assert sheet["B12"].font.b and sheet["F12"].font.b and not sheet["F10"].font.b   # the Tổng row is bold
+    assert sheet["D11"].number_format == "[$-42A]#,##0" and sheet["C14"].number_format == "[$-42A]#,##0"
+    assert sheet["B14"].font.b and sheet["C14"].font.b and not sheet["C12"].font.b   # the Tổng row is bold
 
 
 COLUMNS = [Column("field", "Lĩnh vực", "text"), Column("resolved_early", "Trước hạn", group="Đã giải quyết"),

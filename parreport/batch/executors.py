@@ -120,9 +120,10 @@ def worker_preload(formats: list[str]) -> tuple[str, ...]:
     """The modules a local worker process needs before its first job: the batch runner and the renderers of
     the registered ones among ``formats`` (see :mod:`parreport.batch.preload`; a spec's check reports the
     others)."""
-    from parreport.render import FORMATS
+    from parreport.render import formats as registered
 
-    return ("parreport.batch.make", *(FORMATS[str(name)].module for name in formats if str(name) in FORMATS))
+    known = registered()
+    return ("parreport.batch.make", *(known[str(name)].module for name in formats if str(name) in known))
 
 
 PRELOAD_VARIABLE = "PARREPORT_WORKER_PRELOAD"  # the modules the forkserver imports (parreport.batch.preload)

@@ -24,7 +24,7 @@ from parreport.metrics.definitions import PROVINCE, PROVINCE_LABEL
 from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Registry
-from parreport.render import FORMATS
+from parreport.render import formats
 from parreport.reports.content import SAMPLE_DATA_LABEL
 from parreport.reports.kinds import PROVINCE_SCOPE, kinds
 
@@ -69,7 +69,8 @@ def _last_good(entry: dict | None) -> dict | None:
     if entry["status"] != OK:
         return entry.get("last_good")
     outputs = {name: href for name, href in entry["outputs"].items() if name != "failed_notebook"}
-    return {"outputs": outputs, "headline": entry.get("headline", {}), "generated_at": entry.get("generated_at")}
+    return {"outputs": outputs, "headline": entry.get("headline", {}),
+            "headline_columns": entry.get("headline_columns", []), "generated_at": entry.get("generated_at")}
 
 
 def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
@@ -82,7 +83,7 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
         rows = [_row(report, registry) for report in manifest["reports"] if report.get("kind") == kind.name]
         if rows:
             rows.sort(key=lambda r: (-Period.parse(r["period"]).start.toordinal(), r["name"]))
-            groups.append({"kind": kind, "rows": rows})
+            groups.append({"kind": kind, "rows": rows, "columns": _columns(rows)})
     generated = fmt.moment(datetime.fromisoformat(manifest["generated_at"]))
     html = render("index.html.j2", groups=groups, province=registry.province, generated_at=generated,
                   count=len(manifest["reports"]), sample_data=manifest["data"].get("sample_data", False),
@@ -90,6 +91,15 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
     path = out / INDEX
     _write_atomically(path, html)
     return path
+
+
+def _columns(rows: list[dict]) -> list[dict]:
+    """The headline columns of a kind's reports, as their content declared them, in order of appearance."""
+    columns: dict[str, dict] = {}
+    for row in rows:
+        for column in row.get("headline_columns") or (row.get("last_good") or {}).get("headline_columns", []):
+            columns.setdefault(column["key"], column)
+    return list(columns.values())
 
 
 def _row(report: dict, registry: Registry) -> dict:
@@ -104,7 +114,8 @@ def _row(report: dict, registry: Registry) -> dict:
 
 
 def _links(outputs: dict[str, str]) -> list[dict]:
-    return [{"label": FORMATS[output].label, "href": href} for output, href in outputs.items() if output in FORMATS]
+    known = formats()
+    return [{"label": known[output].label, "href": href} for output, href in outputs.items() if output in known]
 
 
 def _key(report: dict) -> tuple[str, str, str]:

@@ -31,7 +31,7 @@ from parreport.batch.spec import DEFAULT_TIMEOUT
 from parreport.batch.warm import ENGINE
 from parreport.errors import NoDataError
 from parreport.process import freeze_once
-from parreport.render import FORMATS, RenderSource, get_format
+from parreport.render import RenderSource, formats as registered, get_format
 from parreport.reports.mimetypes import HEADLINE_MIMETYPE
 
 
@@ -43,7 +43,8 @@ def make_report(job: Job, formats: list[str], timeout: float = DEFAULT_TIMEOUT) 
             executed = folder / f"{job.stem}.ipynb"
             try:
                 files = _produce(job, formats, timeout, executed, result)
-                stale = [job.out_dir / f"{job.stem}{f.suffix}" for name, f in FORMATS.items() if name not in files]
+                stale = [job.out_dir / f"{job.stem}{f.suffix}" for name, f in registered().items()
+                         if name not in files]
                 published = publish(files, job.out_dir, job.stem, [*stale, job.out_dir / f"{job.stem}.failed.ipynb"])
                 result.outputs = {name: str(path) for name, path in published.items()}
             except Exception as exc:  # a failing job is reported, never fatal to the batch
@@ -67,7 +68,7 @@ def _produce(job: Job, formats: list[str], timeout: float, executed: Path, resul
             if expired.is_set():
                 raise TimeoutError(f"stopped after {timeout:g} s (timeout): the notebook ran too long") from None
             raise
-    result.headline = _headline(node)
+    result.headline, result.headline_columns = _headline(node)
     result.reads = node.metadata.get("parreport", {}).get("reads")
     source = RenderSource(node, title=f"{job.department} {job.period.label_vi}", base_url=job.out_dir)
     files = {"ipynb": executed}
@@ -154,10 +155,12 @@ def _alarm(seconds: float, what: str) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _headline(node: nbformat.NotebookNode) -> dict:
+def _headline(node: nbformat.NotebookNode) -> tuple[dict, list[dict]]:
+    """The headline figures the notebook displayed, and the columns (key, label, format) the index shows."""
     for cell in node.cells:
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if HEADLINE_MIMETYPE in data:
-                return dict(data[HEADLINE_MIMETYPE])
-    return {}
+                headline = data[HEADLINE_MIMETYPE]
+                return dict(headline.get("values", {})), [dict(column) for column in headline.get("columns", [])]
+    return {}, []

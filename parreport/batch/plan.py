@@ -15,7 +15,7 @@ from parreport.registry import Registry
 from parreport.reports.kinds import get_kind
 from parreport.store import Store
 
-REQUIRED_PARAMETERS = ("department", "period")
+REQUIRED_PARAMETERS = ("department", "period")  # a unit's report; the province's needs only the period
 
 
 def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path,
@@ -37,8 +37,9 @@ def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path
         for code in periods or spec.periods:
             period = Period.parse(kind.latest(store) if code == LATEST else code, spec.convention)
             for unit in kind.units(registry, period, wanted):
+                required = REQUIRED_PARAMETERS if unit != PROVINCE else ("period",)
                 parameters = notebook_parameters(notebook, {"department": unit, "period": period.code, **offered},
-                                                 explicit=_explicit(spec))
+                                                 explicit=_explicit(spec), required=required)
                 job = Job(kind.name, unit, period, notebook, out / period.code / unit, kind.stem, parameters)
                 jobs.setdefault((period.code, unit, kind.stem), job)
     if not jobs:
@@ -47,12 +48,13 @@ def plan(spec: BatchSpec, registry: Registry, store: Store, data: str, out: Path
     return list(jobs.values())
 
 
-def notebook_parameters(notebook: Path, offered: dict, explicit: set[str] = frozenset()) -> dict:
-    """The offered parameters that the notebook's ``parameters`` cell declares (its contract).
-    :class:`ConfigError` if it lacks ``department`` or ``period``, or a value set explicitly
-    (``explicit``, e.g. targets written in the spec) that it does not declare."""
+def notebook_parameters(notebook: Path, offered: dict, explicit: set[str] = frozenset(),
+                        required: tuple[str, ...] = REQUIRED_PARAMETERS) -> dict:
+    """The offered parameters that the notebook's ``parameters`` cell declares (its contract), and nothing
+    else. :class:`ConfigError` if it lacks one of ``required``, or a value set explicitly (``explicit``, e.g.
+    targets written in the spec) that it does not declare."""
     declared = _declared(notebook, notebook.stat().st_mtime_ns)
-    missing = sorted((set(REQUIRED_PARAMETERS) | (explicit & set(offered))) - set(declared))
+    missing = sorted((set(required) | (explicit & set(offered))) - set(declared))
     if missing:
         raise ConfigError(f"{notebook}: no parameter {', '.join(missing)} in its 'parameters' cell; "
                           f"it declares {', '.join(declared) or 'nothing'}")

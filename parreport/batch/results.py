@@ -20,6 +20,7 @@ class JobResult:
     outputs: dict[str, str] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     headline: dict = field(default_factory=dict)
+    headline_columns: list[dict] = field(default_factory=list)  # key, label, format: how the index shows them
     error: str | None = None
     format_errors: dict[str, str] = field(default_factory=dict)  # format → why its file could not be made
     reads: list[list[str]] | None = None  # what the report read (parreport.reads), for reuse

@@ -81,7 +81,8 @@ def reusable(job: Job, state: DataState, previous: dict, out: Path) -> JobResult
     if not outputs or not all(Path(path).exists() for path in outputs.values()):
         return None
     return JobResult(job.kind, job.department, job.period.code, job.stem, "ok", job.parameters, outputs=outputs,
-                     headline=entry.get("headline", {}), key=key, reads=entry["reads"], reused=True)
+                     headline=entry.get("headline", {}), headline_columns=entry.get("headline_columns", []), key=key,
+                     reads=entry["reads"], reused=True)
 
 
 def _package_digest() -> str:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from parreport.errors import ConfigError
+from parreport.plugins import FORMATS_GROUP, load_entry_points
 
 if TYPE_CHECKING:  # the registry itself loads neither: the command reads it before anything heavy
     import nbformat
@@ -87,10 +88,17 @@ def register(output_format: OutputFormat) -> OutputFormat:
     return output_format
 
 
+def formats() -> dict[str, OutputFormat]:
+    """Every registered format by name: the built-in ones, then those of installed packages
+    (:mod:`parreport.plugins`)."""
+    load_entry_points(FORMATS_GROUP, register)
+    return FORMATS
+
+
 def get_format(name: str) -> OutputFormat:
     """The registered format ``name``; :class:`ConfigError` with the closest names otherwise."""
     try:
-        return FORMATS[name]
+        return formats()[name]
     except KeyError:
         close = difflib.get_close_matches(name, FORMATS, n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""

@@ -7,17 +7,20 @@ no Biểu 06 table, that it has none. So every report gets a workbook, even one 
 
 Every :class:`~parreport.reports.content.Table` whose name starts with ``bieu06`` (a briefing's fields; the
 province overview's ``bieu06_units``, one row per unit) becomes a sheet in the layout of Biểu số 06/VPCP/KSTT
-(Thông tư 01/2020/TT-VPCP): the form's name and title, the reporting period and unit, the header with its
-group cells merged, a row numbering the columns (1), (2), …, a STT column, then the rows and the Tổng row.
+(Thông tư 01/2020/TT-VPCP; its columns in :mod:`parreport.reports.bieu06`): the form's name and title, the
+reporting period and unit, "Đơn vị tính: Số hồ sơ TTHC", the header with its nested group cells merged, the
+row numbering the columns (1) … (13), the STT column, then the rows and the Tổng row.
 Every other table (766 groups, PAR Index areas, rankings, …) becomes a plain sheet: its title (else its
 section's), the unit and period, the header with its group cells merged, the rows as the report states them
 and its note. Sheets follow the document's order.
 
-Numbers are numbers. On the form, the Tổng row's counts are ``SUM`` formulas of the cells above and every
-ratio column (a column with ``ratio``) is a formula of its row, e.g.
-``=IF(SUM(G9,H9,I9)=0,"–",SUM(G9,H9)/SUM(G9,H9,I9))``; XlsxWriter stores each formula with its computed value,
-so viewers that do not recalculate (previewers, pandas, ``openpyxl`` with ``data_only``) show the right
-numbers. Each computed value is checked against the figure the report states, so the workbook can never say
+Numbers are numbers. On the form, each group's Tổng số (a column with ``sums``) is the ``SUM`` of its parts in
+the same row (``=SUM(D11:F11)`` received, ``=SUM(H11:J11)`` resolved, ``=SUM(L11:M11)`` pending), the Tổng row's
+other counts are ``SUM`` formulas of the cells above, and a ratio column (a column with ``ratio``; the form has
+none) would be a formula of its row, e.g. ``=IF(SUM(G9,H9,I9)=0,"–",SUM(G9,H9)/SUM(G9,H9,I9))``. A total whose
+part is unknown (channels not recorded) is written as the number the report states. XlsxWriter stores each
+formula with its computed value, so viewers that do not recalculate (previewers, pandas, ``openpyxl`` with
+``data_only``) show the right numbers. Each computed value is checked against the figure the report states, so the workbook can never say
 something else. No figure is written "–", never 0.
 
 Number formats: ``#,##0``, ``#,##0.00`` (scores) and ``0.00%`` tagged with the Vietnamese locale
@@ -38,14 +41,11 @@ from parreport import fmt
 from parreport.errors import ParreportError
 from parreport.render.formats import RenderSource
 from parreport.render.grid import header_cells
+from parreport.reports.bieu06 import FORM, FORM_BASIS, FORM_TITLE, STT, UNIT_OF_COUNT, UNIT_TABLE
 from parreport.reports.content import (SAMPLE_DATA_LABEL, Chart, Cover, Document, Kpis, Note, Paragraphs, Points,
                                        Section, Table)
 
-FORM = "Biểu số 06/VPCP/KSTT"
-FORM_BASIS = "Ban hành kèm theo Thông tư số 01/2020/TT-VPCP của Văn phòng Chính phủ"
-FORM_TITLE = ("TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH TẠI CƠ QUAN, ĐƠN VỊ "
-              "TRỰC TIẾP GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH")
-TABLE_PREFIX = "bieu06"
+TABLE_PREFIX = UNIT_TABLE  # "bieu06": the unit's table; "bieu06_units", the province's, too
 HEADER_TOP = 5  # 0-based row of the first header row: rows 1–5 are the title rows (of the form, of a plain sheet)
 NUMBER_FORMATS = {"number": "[$-42A]#,##0", "score": "[$-42A]#,##0.00", "percent": "[$-42A]0.00%"}
 FONT = {"font_name": "Times New Roman", "font_size": 12}
@@ -280,14 +280,20 @@ class _PlainSheet(_Grid):
 
 
 class _Sheet(_Grid):
-    """One Biểu 06 table on one worksheet."""
+    """One Biểu 06 table on one worksheet, on the form (:mod:`parreport.reports.bieu06`): title rows, the header
+    with its nested group cells merged, the row numbering the columns, the rows and the Tổng row. A table without
+    its own STT column or numbering row gets them here."""
 
     def __init__(self, sheet, styles: _Styles, table: Table, cover: Cover) -> None:
-        super().__init__(sheet, styles, table, left=1)  # column 0 is STT
+        self.own_stt = bool(table.columns) and table.columns[0].key == STT.key
+        super().__init__(sheet, styles, table, left=0 if self.own_stt else 1)  # else column 0 is STT
         self.cover = cover
-        self.numbering_row = HEADER_TOP + self.depth
+        self.numbering_row = HEADER_TOP + self.depth - (1 if table.numbered else 0)
         self.first_row = self.numbering_row + 1  # first data row (0-based)
-        self.position = {column.key: index + 1 for index, column in enumerate(table.columns)}
+        self.index = {column.key: index for index, column in enumerate(table.columns)}  # in a row's values
+        self.position = {key: self.left + index for key, index in self.index.items()}  # on the sheet
+        self.name_index = next((index for index, column in enumerate(table.columns)
+                                if column.format == "text" and column.key != STT.key), None)
 
     def write(self) -> None:
         self._title_rows()
@@ -309,49 +315,100 @@ class _Sheet(_Grid):
             sheet.write_string(0, last, SAMPLE_DATA_LABEL, styles.sample)
         sheet.merge_range(2, 0, 2, last, FORM_TITLE, styles.title)
         sheet.set_row(2, 36)
-        sheet.merge_range(3, 0, 3, last, f"Kỳ báo cáo: {cover.period} ({cover.data_dates})", styles.period)
+        start, _, end = cover.data_dates.partition("–")
+        dates = f"Từ ngày {start} đến ngày {end}" if end else cover.data_dates
+        sheet.merge_range(3, 0, 3, last, f"Kỳ báo cáo: {cover.period} ({dates})", styles.period)
         sheet.write_string(4, 0, f"Đơn vị báo cáo: {cover.unit} – {cover.province}", styles.line)
-        sheet.write_string(4, last, "Đơn vị tính: hồ sơ", styles.unit_of_count)
+        sheet.write_string(4, last, UNIT_OF_COUNT, styles.unit_of_count)
 
     def _header(self) -> None:
         sheet, styles, top = self.sheet, self.styles, HEADER_TOP
-        self._cell_range(top, 0, top + self.depth - 1, 0, "STT", styles.header)
-        self._header_cells(top)
-        for column in range(self.last_column + 1):
-            sheet.write_string(self.numbering_row, column, f"({column + 1})", styles.numbering)
+        numbering = self.numbering_row - top  # the numbering row's place in the table's own header, if it has one
+        if not self.own_stt:
+            self._cell_range(top, 0, self.numbering_row - 1, 0, "STT", styles.header)
+        for cell in header_cells(self.table):
+            style = styles.numbering if self.table.numbered and cell.row == numbering else styles.header
+            self._cell_range(top + cell.row, self.left + cell.column, top + cell.last_row,
+                             self.left + cell.last_column, cell.label, style)
+        if not self.table.numbered:
+            for column in range(self.last_column + 1):
+                sheet.write_string(self.numbering_row, column, f"({column + 1})", styles.numbering)
+        for row in range(top, self.numbering_row):
+            sheet.set_row(row, 48 if row == self.numbering_row - 1 else 30)
         sheet.set_column(0, 0, WIDTHS["stt"])
+        for column, position in zip(self.table.columns, range(self.left, self.last_column + 1)):
+            kind = "stt" if column.key == STT.key else "text" if column.format == "text" else "number"
+            sheet.set_column(position, position, WIDTHS[kind])
 
     # --- rows -------------------------------------------------------------------------------------
     def _row(self, row: int, values: list, number: int | str, bold: bool = False) -> None:
-        self.sheet.write(row, 0, number, self.styles.cells["stt", bold])
-        for index, (column, value) in enumerate(zip(self.table.columns, values), start=1):
-            if column.ratio:
+        if not self.own_stt:
+            self.sheet.write(row, 0, number, self.styles.cells["stt", bold])
+        for column, value in zip(self.table.columns, values):
+            if column.key == STT.key:
+                self.sheet.write(row, self.position[column.key], value if isinstance(value, int) else str(value or ""),
+                                 self.styles.cells["stt", bold])
+            elif column.ratio:
                 self._ratio(row, column, values, bold)
+            elif column.sums:
+                self._sum(row, column, values, bold)
             else:
-                self._value(row, index, column.format, value, bold)
+                self._value(row, self.position[column.key], column.format, value, bold)
 
     def _total_row(self, row: int, values: list, count: int) -> None:
-        """The Tổng row: counts as SUM of the rows above, ratio columns as formulas of this row's cells."""
+        """The Tổng row: counts as SUM of the rows above (each group's Tổng số as the SUM of its parts in this
+        row, themselves sums), ratio columns as formulas of this row's cells."""
         self._row(row, values, "", bold=True)
-        for index, (column, value) in enumerate(zip(self.table.columns, values), start=1):
+        for index, (column, value) in enumerate(zip(self.table.columns, values)):
             if column.format != "number" or column.ratio or value is None or count == 0:
                 continue  # only counts are sums; a stated score or percentage stays as the report gives it
-            above = [cells[index - 1] for cells in self.table.rows[:count]]
+            if column.sums and self._parts(column, values) is not None:
+                continue  # written by _row: the sum of its parts in this row
+            above = [cells[index] for cells in self.table.rows[:count]]
             computed = sum(v for v in above if v is not None)
-            self._check(value, computed, column.label, "Tổng")
-            span = f"{xl_rowcol_to_cell(self.first_row, index)}:{xl_rowcol_to_cell(row - 1, index)}"
-            self.sheet.write_formula(row, index, f"=SUM({span})", self.styles.cells[column.format, True], computed)
+            self._check(value, computed, _label(column), "Tổng")
+            at = self.position[column.key]
+            span = f"{xl_rowcol_to_cell(self.first_row, at)}:{xl_rowcol_to_cell(row - 1, at)}"
+            self.sheet.write_formula(row, at, f"=SUM({span})", self.styles.cells[column.format, True], computed)
+
+    def _parts(self, column, values: list) -> list | None:
+        """The values of the columns a total adds up, or ``None`` when one of them is not known."""
+        parts = [values[self.index[key]] for key in column.sums]
+        return None if any(part is None for part in parts) else parts
+
+    def _sum(self, row: int, column, values: list, bold: bool) -> None:
+        """A group's Tổng số as the SUM of its parts in this row, with the computed value stored; the stated
+        figure as it is when a part is not known."""
+        stated, parts = values[self.index[column.key]], self._parts(column, values)
+        at = self.position[column.key]
+        if parts is None:
+            self._value(row, at, column.format, stated, bold)
+            return
+        computed = sum(parts)
+        self._check(stated, computed, _label(column), self._where(row, values))
+        self.sheet.write_formula(row, at, f"=SUM({self._refs(row, column.sums)})",
+                                 self.styles.cells[column.format, bold], computed)
+
+    def _refs(self, row: int, keys: tuple[str, ...]) -> str:
+        """The cells of ``keys`` in ``row``: a range when they are side by side in order, else a list."""
+        positions = [self.position[key] for key in keys]
+        if positions == list(range(positions[0], positions[0] + len(positions))) and len(positions) > 1:
+            return f"{xl_rowcol_to_cell(row, positions[0])}:{xl_rowcol_to_cell(row, positions[-1])}"
+        return ",".join(xl_rowcol_to_cell(row, position) for position in positions)
+
+    def _where(self, row: int, values: list) -> str:
+        return values[self.name_index] if self.name_index is not None else f"dòng {row + 1}"
 
     def _ratio(self, row: int, column, values: list, bold: bool) -> None:
         """A ratio column as its formula over this row's cells, with the computed value stored."""
         numerator, denominator = column.ratio
-        stated = values[self.position[column.key] - 1]
-        parts = [[values[self.position[key] - 1] for key in keys] for keys in (numerator, denominator)]
-        where = values[0] if self.table.columns[0].format == "text" else f"dòng {row + 1}"
-        index = self.position[column.key]
+        stated = values[self.index[column.key]]
+        parts = [[values[self.index[key]] for key in keys] for keys in (numerator, denominator)]
+        where = self._where(row, values)
+        at = self.position[column.key]
         if any(v is None for part in parts for v in part):  # a count is unknown: so is the ratio
             self._check(stated, None, column.label, where, "percent")
-            self._value(row, index, "percent", None, bold)
+            self._value(row, at, "percent", None, bold)
             return
         top, bottom = (sum(part) for part in parts)
         computed = top / bottom if bottom else None
@@ -360,7 +417,7 @@ class _Sheet(_Grid):
                 for keys in (numerator, denominator)]
         formula = f'=IF(SUM({refs[1]})=0,"{fmt.MISSING}",SUM({refs[0]})/SUM({refs[1]}))'
         style = self.styles.cells["percent" if computed is not None else "missing", bold]
-        self.sheet.write_formula(row, index, formula, style, fmt.MISSING if computed is None else computed)
+        self.sheet.write_formula(row, at, formula, style, fmt.MISSING if computed is None else computed)
 
     def _check(self, stated, computed, label: str, where, kind: str = "number") -> None:
         """The workbook's computed figure must be the one the report states."""
@@ -369,3 +426,8 @@ class _Sheet(_Grid):
         if not same:
             raise ParreportError(f"{self.table.name}, {where}, {label}: the report states "
                                  f"{fmt.written(stated, kind)} but its cells give {fmt.written(computed, kind)}")
+
+
+def _label(column) -> str:
+    """A column named with its outermost group: "Số lượng hồ sơ đã giải quyết – Tổng số"."""
+    return " – ".join((column.groups[0], column.label)) if column.groups else column.label

@@ -21,8 +21,9 @@ from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Department, Registry, group_set
 from parreport.reports import s766
-from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table,
-                                       plain)
+from parreport.reports.bieu06 import unit_table
+from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section,
+                                       Table, plain)
 from parreport.reports.inputs import load_inputs
 from parreport.reports.par import par_headline, par_section
 
@@ -34,23 +35,16 @@ METHOD_NOTE = (
     "hạn = (trước hạn + đúng hạn) / đã giải quyết. Chỉ số tiến độ và hài lòng theo Bộ chỉ số 766 (Quyết định "
     "766/QĐ-TTg) được tính lại từ dữ liệu hồ sơ. Định nghĩa đầy đủ: docs/data.md."
 )
-BIEU06_NOTE = ("Số liệu theo mẫu Biểu số 06/VPCP/KSTT (Thông tư 01/2020/TT-VPCP). Ngày được so theo ngày lịch; "
-               "hồ sơ hoàn thành trong ngày hẹn trả được tính là đúng hạn.")
-_RECEIVED, _RESOLVED, _PENDING = "Số hồ sơ tiếp nhận", "Đã giải quyết", "Đang giải quyết"
-BIEU06_COLUMNS = [
-    Column("field", "Lĩnh vực", "text"),
-    Column("carried_over", "Kỳ trước chuyển qua", group=_RECEIVED),
-    Column("new_online", "Trực tuyến", group=_RECEIVED),
-    Column("new_offline", "Trực tiếp, BCCI", group=_RECEIVED),
-    Column("received", "Tổng số", group=_RECEIVED),
-    Column("resolved_early", "Trước hạn", group=_RESOLVED),
-    Column("resolved_on_time", "Đúng hạn", group=_RESOLVED),
-    Column("resolved_late", "Quá hạn", group=_RESOLVED),
-    Column("pending_in_time", "Trong hạn", group=_PENDING),
-    Column("pending_overdue", "Quá hạn", group=_PENDING),
-    Column("on_time_rate", "Tỷ lệ đúng hạn", "percent",
-           ratio=(("resolved_early", "resolved_on_time"), ("resolved_early", "resolved_on_time", "resolved_late"))),
-]
+# The headline figures of a report, as the index heads and writes them (declared here only).
+DOSSIER_HEADLINE = (
+    Column("received", "Tiếp nhận"),
+    Column("resolved", "Đã giải quyết"),
+    Column("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
+    Column("overdue", "Quá hạn"),
+)
+# The official 766 total of the period, else of its last quarter that has one (the province: its units' average).
+S766_HEADLINE = Column("s766_total", "Điểm Bộ chỉ số 766", "score")
+PAR_HEADLINE = (Column("par_pct", "Chỉ số CCHC", "percent"),)
 
 CHANNEL_LABELS = {"new_online": "Trực tuyến", "new_in_person": "Trực tiếp", "new_postal": "Bưu chính công ích"}
 
@@ -98,7 +92,7 @@ class Briefing:
             ]
         if self.period.kind == "Y" and self.par is not None:
             sections.insert(1, par_section(self.par, self.unit, self.period.year, self.subject))
-        return Document(KIND, self.cover(today), sections, self.headline())
+        return Document(KIND, self.cover(today), sections, self.headline(), self.headline_columns())
 
     def no_dossiers(self) -> str:
         """The one sentence a briefing says when the data holds nothing on the unit's dossiers in the period."""
@@ -114,14 +108,18 @@ class Briefing:
                      sample_data=self.sample_data)
 
     def headline(self) -> dict:
-        """The four dossier headline figures (``None`` without dossier data) and, for a year, the PAR Index
-        ones (plain numbers), for the batch index and manifest."""
-        headline = {key: self.card[key] if self.has_dossiers else None
-                    for key in ("received", "resolved", "on_time_rate", "overdue")}
-        headline["s766_total"] = s766.official_headline(self.index_766, self.unit.code) if self.has_766 else None
+        """The figures of :data:`HEADLINE` (``None`` where the data has none) and, for a year, the PAR Index
+        ones (:data:`PAR_HEADLINE` and the score, maximum and rank), plain numbers for the index and manifest."""
+        headline = {column.key: self.card[column.key] if self.has_dossiers else None for column in DOSSIER_HEADLINE}
+        headline[S766_HEADLINE.key] = (s766.official_headline(self.index_766, self.unit.code) if self.has_766
+                                       else None)
         if self.period.kind == "Y" and self.par is not None:
             headline.update(par_headline(self.par, self.unit.code, self.period.year))
         return headline
+
+    def headline_columns(self) -> list[Column]:
+        """The headline figures the index shows, in its order."""
+        return [*(PAR_HEADLINE if self.period.kind == "Y" else ()), *DOSSIER_HEADLINE, S766_HEADLINE]
 
     def kpis(self) -> Kpis:
         u = self.card
@@ -135,9 +133,8 @@ class Briefing:
         ])
 
     def field_table(self) -> Table:
-        """The Biểu 06 table: a row per field and the Tổng row."""
-        rows = [[plain(row)[column.key] for column in BIEU06_COLUMNS] for _, row in self.table.iterrows()]
-        return Table("bieu06", "", BIEU06_COLUMNS, rows, total=True, note=BIEU06_NOTE)
+        """The Biểu 06 table on the form (:mod:`parreport.reports.bieu06`): a row per field and the Tổng row."""
+        return unit_table(self.table)
 
     def chart_blocks(self) -> list:
         from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn

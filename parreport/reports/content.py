@@ -81,20 +81,32 @@ class Paragraphs:
 class Column:
     """A table column. ``format`` is how its values are written: ``text``, ``number`` (a count), ``percent``
     (a ratio), ``score`` (points, two decimals). A ratio column may say how it is computed from other columns
-    of the same row (``ratio``: numerator keys, denominator keys), so a spreadsheet can write it as a formula."""
+    of the same row (``ratio``: numerator keys, denominator keys), and a total column which columns of the same
+    row it adds up (``sums``), so a spreadsheet can write either as a formula. ``group`` is the label of the
+    header cell spanning this column and its neighbours of the same group, or a tuple of labels for nested
+    groups, outermost first (Biểu 06: "Số hồ sơ nhận giải quyết" › "Trong đó" › "Số mới tiếp nhận")."""
 
     key: str
     label: str
     format: str = "number"
-    group: str | None = None  # label of the header cell spanning this column and its neighbours
+    group: str | tuple[str, ...] | None = None
     ratio: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    sums: tuple[str, ...] | None = None
+
+    @property
+    def groups(self) -> tuple[str, ...]:
+        """The column's group labels, outermost first (none for an ungrouped column)."""
+        if not self.group:
+            return ()
+        return (self.group,) if isinstance(self.group, str) else tuple(self.group)
 
 
 @dataclass
 class Table:
     """A table of raw values (``None`` = no figure, written "–"). When ``total`` is true the last row is the
-    total of the rows above it (its count columns are their sums). ``name`` identifies the table to renderers
-    that treat a table specially (``bieu06``: the official Biểu số 06/VPCP/KSTT layout in XLSX)."""
+    total of the rows above it (its count columns are their sums). When ``numbered`` is true the header ends
+    with a row numbering the columns (1), (2), … as official forms do. ``name`` identifies the table to
+    renderers that treat a table specially (``bieu06``: the official Biểu số 06/VPCP/KSTT layout in XLSX)."""
 
     name: str
     title: str
@@ -102,26 +114,32 @@ class Table:
     rows: list[list[Any]]
     total: bool = False
     note: str = ""
+    numbered: bool = False
     block: ClassVar[str] = "table"
 
     def html(self) -> str:
         return render("table.html.j2", table=self)
 
     def header_rows(self) -> list[list[tuple[str, int, int]]]:
-        """The header as rows of (label, colspan, rowspan): a grouped column sits under its group's cell."""
-        grouped = any(column.group for column in self.columns)
-        top: list[tuple[str, int, int]] = []
-        bottom: list[tuple[str, int, int]] = []
+        """The header as rows of (label, colspan, rowspan): a grouped column sits under its group's cell (under
+        each of its nested groups' cells in turn), a label spans down to the last label row; a ``numbered``
+        table ends with the row of column numbers."""
+        depth = 1 + max((len(column.groups) for column in self.columns), default=0)
+        rows: list[list[tuple[str, int, int]]] = [[] for _ in range(depth)]
+        previous: tuple[str, ...] = ()
         for column in self.columns:
-            if not column.group:
-                top.append((column.label, 1, 2 if grouped else 1))
-            elif top and top[-1][0] == column.group and top[-1][2] == 1:
-                top[-1] = (column.group, top[-1][1] + 1, 1)
-                bottom.append((column.label, 1, 1))
-            else:
-                top.append((column.group, 1, 1))
-                bottom.append((column.label, 1, 1))
-        return [top, bottom] if grouped else [top]
+            groups = column.groups
+            for level, label in enumerate(groups):
+                if previous[:level + 1] == groups[:level + 1]:  # the same group as the column before: widen it
+                    text, colspan, rowspan = rows[level][-1]
+                    rows[level][-1] = (text, colspan + 1, rowspan)
+                else:
+                    rows[level].append((label, 1, 1))
+            rows[len(groups)].append((column.label, 1, depth - len(groups)))
+            previous = groups
+        if self.numbered:
+            rows.append([(f"({number})", 1, 1) for number in range(1, len(self.columns) + 1)])
+        return rows
 
 
 @dataclass
@@ -193,6 +211,7 @@ class Document:
     cover: Cover
     sections: list[Section]
     headline: dict[str, Any] = field(default_factory=dict)  # plain numbers for the index and manifest
+    headline_columns: list[Column] = field(default_factory=list)  # how the index heads and writes them
 
     def __post_init__(self) -> None:
         for number, section in enumerate(self.sections, start=1):
@@ -206,7 +225,7 @@ class Document:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
         """In a notebook: the cover as HTML, and the whole document and headline as data for the batch."""
         return {"text/html": self.cover.html(), "text/plain": repr(self), DOCUMENT_MIMETYPE: self.to_json(),
-                HEADLINE_MIMETYPE: self.headline}
+                HEADLINE_MIMETYPE: {"values": self.headline, "columns": [asdict(c) for c in self.headline_columns]}}
 
     def __repr__(self) -> str:  # short: the content itself is in the document data
         return f"<Báo cáo {self.kind}: {self.cover.unit}, {self.cover.period}, {len(self.sections)} mục>"
@@ -215,6 +234,7 @@ class Document:
     def to_json(self) -> dict:
         """A JSON-ready dict (chart images base64-encoded)."""
         return {"kind": self.kind, "cover": asdict(self.cover), "headline": self.headline,
+                "headline_columns": [asdict(column) for column in self.headline_columns],
                 "sections": [{"key": s.key, "title": s.title, "blocks": [_block_json(b) for b in s.blocks]}
                              for s in self.sections]}
 
@@ -223,7 +243,8 @@ class Document:
         data = json.loads(data) if isinstance(data, str) else data
         sections = [Section(s["key"], s["title"], [_block_from_json(b) for b in s["blocks"]])
                     for s in data["sections"]]  # numbered again on construction
-        return cls(data["kind"], Cover(**data["cover"]), sections, dict(data.get("headline") or {}))
+        columns = [Column(**column) for column in data.get("headline_columns") or ()]
+        return cls(data["kind"], Cover(**data["cover"]), sections, dict(data.get("headline") or {}), columns)
 
 
 def _block_json(block: Block) -> dict:
@@ -243,6 +264,8 @@ def _block_from_json(data: dict) -> Block:
     elif cls is Kpis:
         data["items"] = [Kpi(**item) for item in data["items"]]
     elif cls is Table:
-        data["columns"] = [Column(**{**c, "ratio": tuple(map(tuple, c["ratio"])) if c.get("ratio") else None})
+        data["columns"] = [Column(**{**c, "ratio": tuple(map(tuple, c["ratio"])) if c.get("ratio") else None,
+                                     "group": tuple(c["group"]) if isinstance(c.get("group"), list) else c.get("group"),
+                                     "sums": tuple(c["sums"]) if c.get("sums") else None})
                            for c in data["columns"]]
     return cls(**data)

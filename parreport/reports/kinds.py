@@ -1,10 +1,11 @@
 """Report kinds: a small registry of what a batch can produce.
 
-A kind is a notebook (whose ``parameters`` cell is the contract of what it takes), the units it is made for
-(each unit of the registry, or the province as a whole), what "latest" means for it, its output file stem
-and the headline figures the index shows. A new kind is its notebook, the module that builds its content
-(which the notebook imports) and one :func:`register` line at the end of this module; the planner, spec,
-runner and index only ask this registry. Declaring a kind loads nothing heavy, so planning a batch (and a
+A kind is a notebook (whose ``parameters`` cell is the contract of what it takes), the module that builds
+its content, the units it is made for (each unit of the registry, the province as a whole, or both), what
+"latest" means for it and its output file stem; its content module declares the headline figures the index
+shows. A new kind is its notebook, its content module and one :func:`register` line — at the end of this
+module, or in another package through an entry point (:mod:`parreport.plugins`); the planner, spec, runner
+and index only ask this registry. Declaring a kind loads nothing heavy, so planning a batch (and a
 run with nothing to rebuild) never imports the content builders, pandas or Matplotlib.
 """
 from __future__ import annotations
@@ -18,22 +19,14 @@ from parreport.errors import ConfigError
 from parreport.metrics.definitions import PROVINCE
 from parreport.paths import NOTEBOOKS_DIR
 from parreport.periods import Period
+from parreport.plugins import KINDS_GROUP, load_entry_points
 from parreport.registry import Registry
 
 if TYPE_CHECKING:
     from parreport.store import Store
 
 UNIT, PROVINCE_SCOPE = "unit", "province"
-
-
-@dataclass(frozen=True)
-class HeadlineColumn:
-    """A figure of a report's headline shown on the index: its key, column label and format
-    (as :func:`parreport.fmt.written`)."""
-
-    key: str
-    label: str
-    format: str = "number"
+ANY_SCOPE = "any"  # every unit, as UNIT, and the province (TOAN_TINH)
 
 
 @dataclass(frozen=True)
@@ -43,9 +36,8 @@ class ReportKind:
     notebook: Path
     content: str  # the module that builds its content: its notebook imports it, warm kernels beforehand
     stem: str  # output files: OUT/<period>/<unit>/<stem>.<suffix>
-    scope: str  # UNIT: every unit of the registry active in the period; PROVINCE: the province (TOAN_TINH)
+    scope: str  # UNIT: every unit of the registry active in the period; PROVINCE: the province (TOAN_TINH); ANY: both
     latest: Callable[[Store], Period]  # what "latest" means for this kind
-    headline: tuple[HeadlineColumn, ...] = ()
 
     def units(self, registry: Registry, period: Period, wanted: list[str] | None) -> list[str]:
         """The unit codes this kind is made for in ``period`` (``wanted`` None = all of them)."""
@@ -57,6 +49,8 @@ class ReportKind:
             if not unit.active_in(period):
                 raise ConfigError(f"{code} ({unit.name}) did not exist in {period.label_vi} "
                                   f"(valid {unit.valid_from or '…'} to {unit.valid_to or '…'})")
+        if self.scope == ANY_SCOPE and (wanted is None or PROVINCE in wanted):
+            codes = [*codes, PROVINCE]
         return codes
 
 
@@ -70,7 +64,9 @@ def register(kind: ReportKind) -> ReportKind:
 
 
 def kinds() -> dict[str, ReportKind]:
-    """Every registered kind by name (the built-in ones first)."""
+    """Every registered kind by name: the built-in ones, then those of installed packages
+    (:mod:`parreport.plugins`)."""
+    load_entry_points(KINDS_GROUP, register)
     return _KINDS
 
 
@@ -79,9 +75,9 @@ def get_kind(name: str) -> ReportKind:
     try:
         return kinds()[name]
     except KeyError:
-        close = difflib.get_close_matches(name, _KINDS, n=1)
+        close = difflib.get_close_matches(name, kinds(), n=1)
         hint = f" (did you mean {close[0]}?)" if close else ""
-        raise ConfigError(f"unknown report kind {name}{hint}; expected some of {', '.join(_KINDS)}") from None
+        raise ConfigError(f"unknown report kind {name}{hint}; expected some of {', '.join(kinds())}") from None
 
 
 def latest_quarter(store: Store) -> Period:
@@ -105,20 +101,10 @@ def latest_year(store: Store) -> Period:
     return Period(int(years[-1]), "Y", 1)
 
 
-DOSSIER_HEADLINE = (
-    HeadlineColumn("received", "Tiếp nhận"),
-    HeadlineColumn("resolved", "Đã giải quyết"),
-    HeadlineColumn("on_time_rate", "Tỷ lệ đúng hạn", "percent"),
-    HeadlineColumn("overdue", "Quá hạn"),
-)
-# The official 766 total of the period, else of its last quarter that has one (the province: the units' average).
-S766_HEADLINE = HeadlineColumn("s766_total", "Điểm Bộ chỉ số 766", "score")
 # The built-in kinds.
 register(ReportKind("briefing", "Báo cáo của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb",
-                    "parreport.reports.briefing", "briefing", UNIT, latest_quarter, (*DOSSIER_HEADLINE, S766_HEADLINE)))
+                    "parreport.reports.briefing", "briefing", UNIT, latest_quarter))
 register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", NOTEBOOKS_DIR / "briefing.ipynb",
-                    "parreport.reports.briefing", "briefing", UNIT, latest_year,
-                    (HeadlineColumn("par_pct", "Chỉ số CCHC", "percent"), *DOSSIER_HEADLINE, S766_HEADLINE)))
+                    "parreport.reports.briefing", "briefing", UNIT, latest_year))
 register(ReportKind("overview", "Báo cáo tổng hợp toàn tỉnh", NOTEBOOKS_DIR / "province.ipynb",
-                    "parreport.reports.overview", "overview", PROVINCE_SCOPE, latest_quarter,
-                    (*DOSSIER_HEADLINE, S766_HEADLINE, HeadlineColumn("par_pct_avg", "Chỉ số CCHC bình quân", "percent"))))
+                    "parreport.reports.overview", "overview", PROVINCE_SCOPE, latest_quarter))

@@ -21,12 +21,15 @@ from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
 from parreport.reports import s766
-from parreport.reports.briefing import BIEU06_COLUMNS, BIEU06_NOTE, DEFAULT_TARGETS, METHOD_NOTE
+from parreport.reports.bieu06 import province_table
+from parreport.reports.briefing import DEFAULT_TARGETS, DOSSIER_HEADLINE, METHOD_NOTE, S766_HEADLINE
 from parreport.reports.inputs import load_inputs
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 
 KIND = "overview"
 TITLE = "Báo cáo tổng hợp tình hình giải quyết thủ tục hành chính toàn tỉnh"
+PAR_AVERAGE = Column("par_pct_avg", "Chỉ số CCHC bình quân", "percent")
+HEADLINE = (*DOSSIER_HEADLINE, S766_HEADLINE, PAR_AVERAGE)  # the figures the index shows
 TOP_CONTRIBUTORS = 5  # units and fields named as drivers of overdue dossiers
 HEAT_MAP_RATES = {  # rate → column header of the heat map
     "on_time_rate": "Đúng hạn và trước hạn",
@@ -38,7 +41,6 @@ HEAT_MAP_RATES = {  # rate → column header of the heat map
 }
 HEAT_MAP_NOTE = ("Màu của mỗi ô so sánh đơn vị với các đơn vị khác trong cùng cột: xanh đậm là cao nhất, đỏ là thấp "
                  "nhất; ô xám là không có số liệu (ví dụ không có hồ sơ quá hạn thì không có tỷ lệ xin lỗi).")
-BIEU06_UNIT_COLUMNS = [Column("unit", "Đơn vị", "text"), *BIEU06_COLUMNS[1:]]
 RANKING_COLUMNS = [
     Column("rank", "Hạng"),
     Column("unit", "Đơn vị", "text"),
@@ -113,7 +115,7 @@ class Overview:
                 Section("bieu06", "Kết quả giải quyết hồ sơ theo đơn vị (Biểu số 06)", [self.bieu06_table()]),
                 Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
             ]
-        return Document(KIND, self.cover(today), sections, self.headline())
+        return Document(KIND, self.cover(today), sections, self.headline(), list(HEADLINE))
 
     def no_dossiers(self) -> str:
         """The sentence opening an overview without dossier data, naming what the report holds instead."""
@@ -132,13 +134,12 @@ class Overview:
                      sample_data=self.sample_data)
 
     def headline(self) -> dict:
-        """received, resolved, on_time_rate, overdue (and for a year with PAR data, par_pct_avg)."""
-        headline = {key: self.province_card[key] if self.has_dossiers else None
-                    for key in ("received", "resolved", "on_time_rate", "overdue")}
-        headline["s766_total"] = s766.official_headline(self.index_766, PROVINCE) if self.has_766 else None
-        if self.period.kind == "Y":
-            year = self.par_year
-            headline["par_pct_avg"] = None if year is None else float(year["pct"].mean())
+        """The province's figures of :data:`HEADLINE` (``None`` where the data has none)."""
+        headline = {column.key: self.province_card[column.key] if self.has_dossiers else None
+                    for column in DOSSIER_HEADLINE}
+        headline[S766_HEADLINE.key] = s766.official_headline(self.index_766, PROVINCE) if self.has_766 else None
+        year = self.par_year
+        headline[PAR_AVERAGE.key] = None if year is None else float(year["pct"].mean())
         return headline
 
     # --- province figures -----------------------------------------------------------------------
@@ -180,8 +181,7 @@ class Overview:
         """Biểu 06 with a row per unit and the province's Tổng row."""
         frame = pd.concat([self.units.assign(unit=self.units["name"]),
                            pd.DataFrame([{**self.province_card, "unit": TOTAL_FIELD}])], ignore_index=True)
-        rows = [[plain(row)[column.key] for column in BIEU06_UNIT_COLUMNS] for _, row in frame.iterrows()]
-        return Table("bieu06_units", "", BIEU06_UNIT_COLUMNS, rows, total=True, note=BIEU06_NOTE)
+        return province_table(frame)
 
     # --- PAR Index ------------------------------------------------------------------------------
     @property
