@@ -51,8 +51,8 @@ def test_a_kernel_is_forked_by_the_zygote_in_the_askers_environment_and_a_sessio
     monkeypatch.chdir(tmp_path)
     kernel = WarmKernel("python3")
     try:
-        process = kernel.manager.provisioner.process
-        assert isinstance(process, zygote.ForkedKernel)
+        process = kernel.manager.provisioner.forked
+        assert isinstance(process, zygote.ForkedKernel) and kernel.manager.kernel_pid == process.pid
         stat = Path(f"/proc/{process.pid}/stat").read_text()
         assert int(stat[stat.rfind(")") + 2:].split()[1]) == started.pid  # the zygote's child, not ours
         facts = kernel_facts(kernel, tmp_path / "facts.json")
@@ -87,7 +87,7 @@ def test_a_forked_kernel_exits_when_the_process_that_asked_for_it_is_killed(star
 
 def test_kernels_end_with_the_zygote_and_then_start_as_usual(started, tmp_path):
     kernel = WarmKernel("python3")
-    forked = kernel.manager.provisioner.process.pid
+    forked = kernel.manager.provisioner.forked.pid
     try:
         os.kill(started.pid, signal.SIGKILL)
         assert gone(forked)  # ipykernel watches its parent
@@ -96,8 +96,9 @@ def test_kernels_end_with_the_zygote_and_then_start_as_usual(started, tmp_path):
         kernel.shutdown()
     usual = WarmKernel("python3")  # the zygote's socket is still named, but nobody answers
     try:
+        assert usual.manager.provisioner.forked is None
         assert isinstance(usual.manager.provisioner.process, subprocess.Popen)
-        assert kernel_facts(usual, tmp_path / "facts.json")["pid"] == usual.manager.provisioner.process.pid
+        assert kernel_facts(usual, tmp_path / "facts.json")["pid"] == usual.manager.kernel_pid
     finally:
         usual.shutdown()
     folder = Path(os.environ[zygote.ZYGOTE_VARIABLE]).parent

@@ -21,11 +21,8 @@ from multiprocessing import util
 
 import nbformat
 from jupyter_core.utils import run_sync
-from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import NBClientEngine, papermill_engines
 from papermill.iorw import write_ipynb
-from papermill.log import logger
-from papermill.utils import merge_kwargs, remove_args
 
 from parreport.batch.kernels import LocalKernelManager
 from parreport.errors import NoDataError
@@ -46,8 +43,8 @@ class WarmKernel:
         self.manager = LocalKernelManager(kernel_name=kernel_name)
         self.served = 0
         run_sync(self.manager.start_kernel)()
-        # One client for the kernel's life: papermill's client borrows it for each report (a new client per
-        # report waits each time for its output channel to connect), and our own requests use it between.
+        # One client for the kernel's life (the manager's SharedClient): papermill's client borrows it for each
+        # report, and our own requests use it between.
         self.client = self.manager.client()
         self.client.allow_stdin = False
         self.client.start_channels()
@@ -136,7 +133,7 @@ class WarmKernels:
     def pids(self) -> list[int]:
         """The process ids of the idle kernels."""
         with self._lock:
-            return [kernel.manager.provisioner.process.pid for kernel in self._idle]
+            return [kernel.manager.kernel_pid for kernel in self._idle]
 
     def shutdown(self) -> None:
         """Shut every idle kernel down."""
@@ -192,25 +189,19 @@ def _ended_normally(notebook) -> bool:
 
 
 class WarmEngine(NBClientEngine):
-    """Papermill's nbclient engine, on a kernel lent by :data:`KERNELS`."""
+    """Papermill's nbclient engine, on a kernel lent by :data:`KERNELS` (passed to nbclient as its kernel
+    manager), with the kernel's own reply as the error of a failed cell (:func:`record_error`)."""
 
     @classmethod
-    def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None, stderr_file=None,
-                                 start_timeout=60, execution_timeout=None, save_on_failure=None, **kwargs):
+    def execute_managed_notebook(cls, nb_man, kernel_name, save_on_failure=None, **kwargs):
         """As papermill's, plus ``save_on_failure``: a path where the notebook, as far as it ran, is written
         when the run stops without papermill writing it (a kernel that died or was stopped by a timeout), for
         a batch that asks papermill to write only the finished notebook."""
-        timeout = execution_timeout or kwargs.get("timeout")  # as papermill's own nbclient engine
-        kwargs = remove_args(["input_path", "kernel_manager_class", "timeout", "startup_timeout"], **kwargs)
-        options = merge_kwargs(kwargs, timeout=timeout, startup_timeout=start_timeout,
-                               kernel_name=kernel_name, log=logger, log_output=log_output,
-                               stdout_file=stdout_file, stderr_file=stderr_file)
         kernel = KERNELS.acquire(kernel_name, os.getcwd())  # papermill has moved into the notebook's cwd
         reusable = False
-        client = PapermillNotebookClient(nb_man, km=kernel.manager, on_cell_error=record_error, **options)
-        client.kc = kernel.client  # nbclient starts no client of its own when it has one
         try:
-            notebook = client.execute()
+            notebook = super().execute_managed_notebook(nb_man, kernel_name, km=kernel.manager,
+                                                        on_cell_error=record_error, **kwargs)
             reusable = _ended_normally(notebook)
             if reusable:  # what the report read, for the batch's reuse decisions (parreport.reads)
                 reads = json.loads(kernel.evaluate(_call("reads_recorded")))

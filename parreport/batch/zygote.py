@@ -114,11 +114,9 @@ def fork_kernel(cmd: list[str], env: dict[str, str] | None, cwd: str | None) -> 
 
 
 class ForkedKernel:
-    """What jupyter_client's provisioner uses of a :class:`subprocess.Popen`, for a kernel that is the
-    zygote's child, not this process's: it is alive while its process id is (the zygote reaps its children
+    """A kernel the zygote forked, as :class:`parreport.batch.kernels.ForkingProvisioner` handles it: the
+    zygote's child, not this process's, so it is alive while its process id is (the zygote reaps its children
     at once, so a dead one leaves no zombie), and its exit status is not known here (-1)."""
-
-    stdin = stdout = stderr = None
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
