@@ -26,7 +26,14 @@ bytecode: $(STAMP)
 demo: bytecode
 	$(BIN)/parreport run params/quarterly.yaml --out reports $(if $(WORKERS),--workers $(WORKERS))
 
-test: bytecode
+# axe-core, for the HTML accessibility test (tests/test_html_accessibility.py, skipped without it or Chromium)
+AXE_CORE = .cache/node/node_modules/axe-core/axe.min.js
+$(AXE_CORE): Makefile
+	@if command -v npm >/dev/null; then npm install --prefix .cache/node --no-save --no-package-lock --no-audit \
+	  --no-fund --silent axe-core@4.14.1 || echo "axe-core not installed: the HTML accessibility test is skipped"; \
+	else echo "npm not found: the HTML accessibility test is skipped"; fi
+
+test: bytecode $(AXE_CORE)
 	$(BIN)/python -m pytest -q
 
 clean:

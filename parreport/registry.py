@@ -32,6 +32,16 @@ class Department:
     valid_from: date | None = None
     valid_to: date | None = None
     successor: str | None = None
+    # How the unit signs a report in the form of Nghị định 30/2020/NĐ-CP (the ``cchc`` kind); None = the
+    # defaults of parreport.reports.cchc (docs/data.md §2.6). An empty parent_body means none.
+    issuing_body: str | None = None  # "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG"
+    parent_body: str | None = None  # "UBND TỈNH BÌNH SƠN"
+    abbreviation: str | None = None  # "STNMT", as in "Số: …/BC-STNMT"
+    place: str | None = None  # "Bình Sơn", as in "Bình Sơn, ngày … tháng … năm …"
+    signer_authority: str | None = None  # "KT. GIÁM ĐỐC", "TM. ỦY BAN NHÂN DÂN"
+    signer_position: str | None = None  # "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"
+    signer: str | None = None  # the signer's name
+    recipients: tuple[str, ...] = ()  # "Nơi nhận", one line each: "UBND tỉnh;", "Lưu: VT."
 
     def active_in(self, period: Period) -> bool:
         """Whether the unit existed during any part of ``period``."""
@@ -136,6 +146,8 @@ def _department(entry: object, where: str) -> Department:
             raise ConfigError(f"{where}: {key} must be a date written YYYY-MM-DD, found {value!r}")
         dates[key] = value
     nfc = lambda text: unicodedata.normalize("NFC", str(text))  # noqa: E731
+    if not isinstance(entry.get("recipients") or [], list):
+        raise ConfigError(f"{where}: recipients must be a list of lines, found {entry['recipients']!r}")
     return Department(
         code=str(entry["code"]),
         name=nfc(entry["name"]),
@@ -143,5 +155,10 @@ def _department(entry: object, where: str) -> Department:
         group=str(entry["group"]),
         fields=tuple(nfc(f) for f in entry.get("fields") or ()),
         successor=str(entry["successor"]) if entry.get("successor") is not None else None,
+        **{key: nfc(entry[key]).strip() for key in _SIGNING if entry.get(key) is not None},
+        recipients=tuple(nfc(line).strip() for line in entry.get("recipients") or ()),
         **dates,
     )
+
+
+_SIGNING = ("issuing_body", "parent_body", "abbreviation", "place", "signer_authority", "signer_position", "signer")

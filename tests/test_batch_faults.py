@@ -96,7 +96,8 @@ def test_hung_and_dead_kernels_are_stopped_units_without_data_listed_and_the_res
     assert status[("STNMT", "2020-Q2")][0] == "failed" and "Kernel died" in status[("STNMT", "2020-Q2")][1]
     for period, label in (("2020-Q1", "quý I năm 2020"), ("2020-Q2", "quý II năm 2020")):
         assert status[("007", period)] == ("no_data", f"007 (Sở Ngoại vụ) has no data in {label}: no dossier "
-                                                      "record and no Biểu 06 row for the period")
+                                                      "record, no Biểu 06 row and no official 766 score for the "
+                                                      "period")
         assert not (out / period / "007").exists()               # no report, not even an empty folder
     assert (out / "2020-Q1" / "STNMT" / "briefing.html").exists()
     assert not (out / "2020-Q1" / "STP" / "briefing.html").exists()

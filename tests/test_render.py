@@ -78,40 +78,57 @@ def test_pdf_keeps_every_embedded_image_pixel_for_pixel_and_a_repeated_one_once(
     assert page.get_contents().get_data().count(b" Do") == 3            # three images drawn, from two objects
 
 
-def _idat(png: bytes) -> bytes:
-    """The compressed rows of a PNG: its IDAT chunks, joined (read with Pillow's own chunk reader)."""
-    from PIL import PngImagePlugin
-
-    stream, rows = io.BytesIO(png[8:]), []
-    while True:
-        kind, _position, length = PngImagePlugin.PngStream(stream).read()
-        data = stream.read(length)
-        stream.read(4)  # CRC
-        if kind == b"IDAT":
-            rows.append(data)
-        if kind == b"IEND":
-            return b"".join(rows)
-
-
-def test_pdf_takes_an_rgb_png_as_it_is_and_other_images_through_weasyprint(tmp_path):
-    # An 8-bit RGB PNG (every chart) goes into the PDF with its own compressed rows (png_image_data), not
-    # decoded and encoded again; an image with alpha still goes through WeasyPrint's own code. Both must
-    # show their pixels as they were. Without png_image_data the first image's data is WeasyPrint's
-    # re-encoding at zlib level 6, which differs from these level-1 bytes.
+def test_pdf_shows_an_rgb_chart_and_an_image_with_alpha_pixel_for_pixel(tmp_path):
+    # Every chart is an 8-bit RGB PNG; an image with an alpha channel goes into the PDF with a soft mask.
+    # Both must show their pixels as they were.
     gradient = Image.new("RGB", (40, 30))
     gradient.putdata([(x * 6, y * 8, (x * y) % 256) for y in range(30) for x in range(40)])
     buffer = io.BytesIO()
     gradient.save(buffer, format="PNG", compress_level=1)
-    chart = buffer.getvalue()
     translucent = io.BytesIO()
     Image.new("RGBA", (5, 4), (30, 120, 60, 255)).save(translucent, format="PNG")
-    html = (f'<p><img src="data:image/png;base64,{base64.b64encode(chart).decode()}" alt="biểu đồ"> '
+    html = (f'<p><img src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}" alt="biểu đồ"> '
             f'<img src="data:image/png;base64,{base64.b64encode(translucent.getvalue()).decode()}" alt="ô"></p>')
     page = PdfReader(html_to_pdf(html, tmp_path / "charts.pdf")).pages[0]
     objects = {tuple(image.image.size): image for image in page.images}
-    assert objects[(40, 30)].indirect_reference.get_object()._data == _idat(chart)
     assert objects[(40, 30)].image.convert("RGB").tobytes() == gradient.tobytes()
     assert objects[(5, 4)].image.convert("RGB").getpixel((4, 3)) == (30, 120, 60)
+
+
+MAKE_PDFS = """
+import gc, multiprocessing, pathlib, sys, tempfile
+from parreport.process import abrupt_exit
+from parreport.render.pdf import html_to_pdf
+
+def make_pdfs(folder):
+    html_to_pdf("<p>Xin chào</p>", f"{folder}/first.pdf")
+    gc.collect(); gc.freeze()  # as a batch worker after its first report (parreport.process.freeze_once)
+    html_to_pdf("<p>Tạm biệt</p>", f"{folder}/second.pdf")
+    print(len(list(pathlib.Path(tempfile.gettempdir()).glob("weasyprint-*"))), flush=True)
+"""
+
+
+@pytest.mark.parametrize("leaving", ids=["exit", "abrupt_exit", "worker"], argvalues=[
+    "make_pdfs(sys.argv[1])",  # then the interpreter's own exit
+    "make_pdfs(sys.argv[1]); abrupt_exit(0)",  # Ctrl-C in parreport run
+    "worker = multiprocessing.get_context('fork').Process(target=make_pdfs, args=sys.argv[1:]); "
+    "worker.start(); worker.join()",  # a worker process: exit finalizers, no atexit
+])
+def test_a_process_that_made_pdfs_leaves_no_font_folder(tmp_path, leaving):
+    """WeasyPrint copies the fonts of a font configuration into a temporary folder, which it removes when the
+    configuration is deleted; a process keeps one configuration and drops it when it exits, however it
+    exits, also once the configuration is frozen out of the collector."""
+    import os
+    import subprocess
+    import sys
+
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    done = subprocess.run([sys.executable, "-c", f"{MAKE_PDFS}\n{leaving}\n", str(tmp_path)], capture_output=True,
+                          text=True, env={**os.environ, "TMPDIR": str(temporary)}, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["1"]  # one font folder while it made PDFs
+    assert list(temporary.iterdir()) == []
 
 
 METHOD_NOTE = ("Cách tính: kỳ trước chuyển qua, tiếp nhận mới, đã giải quyết (trước hạn, đúng hạn, quá hạn) và đang "

@@ -10,6 +10,16 @@ data); the footer says "Trang X/Y" with PAGE and NUMPAGES fields, which Word and
 
 python-docx has no call for a picture's alternative text, a repeated header row or a field, so those three
 set one attribute or element each on the elements python-docx made.
+
+A report of a kind in :data:`ND30_KINDS` (``cchc``, :mod:`parreport.reports.cchc`) is an administrative document
+in the form of Nghị định 30/2020/NĐ-CP, written on ``templates/docx/nd30.docx`` by :func:`build_nd30`: the header
+block in a borderless two-column table (parent and issuing body over a short rule, "Số:      /BC-…" under them;
+the national title, the motto over a rule of its length, place and date), "BÁO CÁO" and the subject over a
+short rule, the outline's parts as "Heading 1" ("I. …") and "Heading 2" ("1. …") headings, text in square
+brackets (what staff fill in) in the character style "ND30 Placeholder" (italic), attention points as "- "
+lines, and the closing in a second borderless table ("Nơi nhận:" and its lines on the left, authority, position
+and signer on the right). The page number is a PAGE field centred in the header from page 2 (the first page
+has its own, empty header), as the decree places it; there is no cover and no footer.
 """
 from __future__ import annotations
 
@@ -17,23 +27,26 @@ import io
 from pathlib import Path
 
 import docx
-from docx.enum.table import WD_ALIGN_VERTICAL
+from docx.enum.table import WD_ALIGN_VERTICAL, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Emu, Inches
+from docx.shared import Emu, Inches, Mm, Pt
 
 from parreport import fmt
 from parreport.paths import TEMPLATES_DIR
 from parreport.render.formats import RenderSource
 from parreport.render.grid import header_cells
+from parreport.reports import cchc
 from parreport.reports.content import (SAMPLE_DATA_LABEL, Chart, Cover, Document, Kpis, Note, Paragraphs, Points,
                                        Table)
 
 REFERENCE = TEMPLATES_DIR / "docx" / "reference.docx"
 SAMPLE_NOTICE = f"{SAMPLE_DATA_LABEL} – số liệu do phần mềm tạo ra để minh họa, không phải số liệu thật"
-# How wide a column is against a count column: a name (Lĩnh vực, đơn vị), a percentage "100,00%"
+# How wide a column is against a count column: a name (Lĩnh vực, đơn vị), a percentage "100,00%"; by key
+# first: the STT column of a form (Biểu 06) holds a row number
 COLUMN_WEIGHTS = {"text": 1.7, "percent": 1.3}
+KEY_WEIGHTS = {"stt": 0.6}
 
 
 def write_docx(source: RenderSource, target: Path) -> None:
@@ -41,13 +54,12 @@ def write_docx(source: RenderSource, target: Path) -> None:
     build_docx(source.document).save(str(target))
 
 
-def build_docx(document: Document, reference: Path = REFERENCE) -> docx.document.Document:
-    """``document`` as a Word document on the styles and page setup of ``reference``."""
-    word = docx.Document(str(reference))
-    body = word.element.body
-    for element in list(body):
-        if element.tag != qn("w:sectPr"):  # the reference's style samples go; its page setup stays
-            body.remove(element)
+def build_docx(document: Document, reference: Path | None = None) -> docx.document.Document:
+    """``document`` as a Word document on the styles and page setup of ``reference`` (by default
+    ``reference.docx``, or ``nd30.docx`` for an administrative document: :func:`build_nd30`)."""
+    if document.kind in ND30_KINDS:
+        return build_nd30(document, reference or ND30_REFERENCE)
+    word = _empty(reference or REFERENCE)
     _page_furniture(word, document.cover)
     _cover(word, document.cover)
     for section in document.sections:
@@ -58,6 +70,16 @@ def build_docx(document: Document, reference: Path = REFERENCE) -> docx.document
     properties.title = f"{document.cover.title} – {document.cover.unit} – {document.cover.period}"
     properties.subject, properties.language = document.cover.province, "vi-VN"
     properties.author = properties.last_modified_by = "parreport"
+    return word
+
+
+def _empty(reference: Path) -> docx.document.Document:
+    """A new document on ``reference``: its page setup, styles, header and footer, none of its paragraphs."""
+    word = docx.Document(str(reference))
+    body = word.element.body
+    for element in list(body):
+        if element.tag != qn("w:sectPr"):  # the reference's style samples go; its page setup stays
+            body.remove(element)
     return word
 
 
@@ -145,7 +167,7 @@ def _table(word: docx.document.Document, block: Table) -> None:
 
 
 def _column_widths(block: Table, width: Emu) -> list[Emu]:
-    weights = [COLUMN_WEIGHTS.get(column.format, 1.0) for column in block.columns]
+    weights = [KEY_WEIGHTS.get(column.key, COLUMN_WEIGHTS.get(column.format, 1.0)) for column in block.columns]
     return [Emu(int(width * weight / sum(weights))) for weight in weights]
 
 
@@ -175,3 +197,129 @@ def _note(word: docx.document.Document, block: Note) -> None:
 
 
 _WRITERS = {Kpis: _kpis, Paragraphs: _paragraphs, Table: _table, Chart: _chart, Points: _points, Note: _note}
+
+
+# --- administrative documents (Nghị định 30/2020/NĐ-CP) --------------------------------------------
+ND30_REFERENCE = TEMPLATES_DIR / "docx" / "nd30.docx"
+ND30_KINDS = frozenset({cchc.KIND})  # the kinds written as administrative documents
+ND30_HEADER = (Mm(72), Mm(93))  # issuing body | national title (12 pt bold capitals: 81 mm)
+ND30_CLOSING = (Mm(85), Mm(80))  # Nơi nhận | signature
+# The short rules: under the issuing body and the subject 1/3 to 1/2 of their line, under the motto its length.
+ISSUER_RULE, MOTTO_RULE, SUBJECT_RULE = Mm(22), Mm(57), Mm(35)
+CELL_MARGINS = Mm(2)  # left + right padding of a cell of "ND30 Form Table"
+
+
+def build_nd30(document: Document, reference: Path = ND30_REFERENCE) -> docx.document.Document:
+    """An administrative document (a kind of :data:`ND30_KINDS`) on the styles and page setup of ``reference``."""
+    word = _empty(reference)
+    form = cchc.Nd30Form.from_document(document)
+    _nd30_page_numbers(word, document.cover.sample_data)
+    _nd30_header(word, form)
+    word.add_paragraph(form.doc_type, style="ND30 Type")
+    _placeholders(word.add_paragraph(style="ND30 Subject"), form.subject)
+    _rule(word.add_paragraph(style="ND30 Rule"), SUBJECT_RULE, _text_width(word))
+    if document.cover.sample_data:
+        word.add_paragraph(SAMPLE_NOTICE, style="Sample Label")
+    for section in document.sections:
+        depth = cchc.level(section)
+        if depth == 0:  # the form itself
+            continue
+        if section.title:
+            word.add_paragraph(section.title, style=f"Heading {min(depth, 2)}")
+        for block in section.blocks:
+            _ND30_WRITERS.get(type(block), _WRITERS[type(block)])(word, block)
+    if word.paragraphs:
+        word.paragraphs[-1].paragraph_format.keep_with_next = True  # the signature never stands alone on a page
+    _nd30_closing(word, form)
+    cover, properties = document.cover, word.core_properties
+    properties.title = f"{cover.title} – {cover.unit} – {cover.period}"
+    properties.subject, properties.language = form.subject, "vi-VN"
+    properties.author = properties.last_modified_by = "parreport"
+    return word
+
+
+def _nd30_page_numbers(word: docx.document.Document, sample_data: bool) -> None:
+    """The page number centred in the header from page 2 on; "Dữ liệu mẫu" on every page for sample data."""
+    section = word.sections[0]
+    section.different_first_page_header_footer = True
+    number = section.header.paragraphs[0]
+    number.text, number.alignment = "", WD_ALIGN_PARAGRAPH.CENTER
+    _field(number, "PAGE")
+    section.first_page_header.paragraphs[0].text = ""
+    for part in (section.footer, section.first_page_footer):
+        part.paragraphs[0].text = ""
+    if sample_data:
+        for header in (section.header, section.first_page_header):
+            label = header.add_paragraph(SAMPLE_DATA_LABEL, style="Sample Label")
+            label.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _form_table(word: docx.document.Document, rows: int, widths: tuple[Emu, Emu]):
+    table = word.add_table(rows=rows, cols=2, style="ND30 Form Table")
+    table.autofit, table.alignment = False, WD_TABLE_ALIGNMENT.CENTER
+    for column, width in zip(table.columns, widths):
+        column.width = width
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    return table
+
+
+def _lines(cell, lines: list[tuple[str, str]]) -> None:
+    """(style, text) paragraphs in a table cell (its first paragraph reused)."""
+    for index, (style, text) in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        paragraph.style = style
+        _placeholders(paragraph, text)
+
+
+def _nd30_header(word: docx.document.Document, form: cchc.Nd30Form) -> None:
+    table = _form_table(word, 2, ND30_HEADER)
+    issuer, nation = table.rows[0].cells
+    _lines(issuer, [("ND30 Parent Body", line) for line in form.parent_body.split("\n") if line]
+           + [("ND30 Issuing Body", line) for line in form.issuing_body.split("\n") if line])
+    _rule(issuer.add_paragraph(style="ND30 Rule"), ISSUER_RULE, ND30_HEADER[0] - CELL_MARGINS)
+    _lines(nation, [("ND30 National Title", form.national_title), ("ND30 Motto", form.motto)])
+    _rule(nation.add_paragraph(style="ND30 Rule"), MOTTO_RULE, ND30_HEADER[1] - CELL_MARGINS)
+    number, place = table.rows[1].cells
+    _lines(number, [("ND30 Number", form.number)])
+    _lines(place, [("ND30 Place Date", form.place_date)])
+
+
+def _rule(paragraph, length: Emu, width: Emu) -> None:
+    """A short line of ``length`` centred in ``width``: the paragraph's border, between its indents."""
+    indent = Emu(max(0, int(width - length) // 2))
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
+
+
+def _placeholders(paragraph, text: str) -> None:
+    """``text`` in ``paragraph``, its square-bracketed placeholders in the "ND30 Placeholder" style."""
+    for piece, marked in cchc.pieces(text):
+        run = paragraph.add_run(piece)
+        if marked:
+            run.style = "ND30 Placeholder"
+
+
+def _nd30_paragraphs(word: docx.document.Document, block: Paragraphs) -> None:
+    for text in block.texts:
+        _placeholders(word.add_paragraph(style="Body Text"), text)
+
+
+def _nd30_points(word: docx.document.Document, block: Points) -> None:
+    for item in block.items or ([block.empty] if block.empty else []):
+        _placeholders(word.add_paragraph(style="Body Text"), f"- {item}")
+
+
+def _nd30_closing(word: docx.document.Document, form: cchc.Nd30Form) -> None:
+    recipients, signature = _form_table(word, 1, ND30_CLOSING).rows[0].cells
+    _lines(recipients, [("ND30 Recipients Title", cchc.RECIPIENTS_TITLE)]
+           + [("ND30 Recipient", f"- {line}") for line in form.recipients])
+    signing = [line for line in (form.authority, form.position) if line]
+    _lines(signature, [("ND30 Authority", line) for line in signing] + [("ND30 Signer", form.signer)])
+    for paragraph in signature.paragraphs[1:len(signing)]:  # the position right under the authority
+        paragraph.paragraph_format.space_before = Pt(0)
+
+
+_ND30_WRITERS = {Paragraphs: _nd30_paragraphs, Points: _nd30_points}
+

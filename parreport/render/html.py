@@ -28,6 +28,7 @@ def _exporter() -> HTMLExporter:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        language_code="vi",  # <html lang="vi">: what screen readers and the PDF's /Lang follow
     )
 
 
@@ -39,7 +40,7 @@ def notebook_to_html(notebook: nbformat.NotebookNode | str | Path, title: str | 
         node.metadata["title"] = title
     with warnings.catch_warnings():  # parreport's own data outputs (the headline) have no HTML form
         warnings.filterwarnings("ignore", message="Your element with mimetype", category=UserWarning)
-        html, _ = _exporter().from_notebook_node(node, resources={"language_code": "vi"})
+        html, _ = _exporter().from_notebook_node(node)
     return html
 
 
@@ -50,7 +51,7 @@ def write_html(source: RenderSource, target: Path) -> None:
 
 def _warm_up() -> None:
     """Convert a one-cell notebook, so that the first report does not pay for making the exporter and
-    compiling the template (about 0,7 s)."""
+    compiling the template."""
     greeting = nbformat.v4.new_output("display_data", {"text/html": "<p>Xin chào</p>"})
     notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[greeting])]))
 

@@ -1,31 +1,38 @@
-"""HTML → A4 PDF with WeasyPrint, using fonts shipped inside the installed packages.
+"""HTML → A4 PDF with WeasyPrint: accessible and archival (PDF/A-2a), in fonts shipped inside the installed
+packages.
 
 The report stylesheet asks for the family "Parreport Sans"; here it is bound to the DejaVu Sans files that
 matplotlib ships (full Vietnamese coverage), so a PDF renders the same on any machine with Pango, whatever
 fonts the system has.
+
+Every PDF is written as WeasyPrint's ``pdf/a-2a`` variant (:data:`PDF_VARIANT`): a tagged PDF — a structure
+tree of the page's headings, paragraphs, lists, tables (header cells linked to their data cells) and
+figures with the charts' alternative text, marked as such (``/MarkInfo``), in the language of
+``<html lang>`` (``/Lang vi``) and titled by ``<title>`` — with an sRGB output intent, identified as
+PDF/A-2 level A in its XMP metadata. Level A is the PDF/A level that requires the tags (levels B and U do
+not); PDF/A-2 rather than 3 because a report embeds no files, which is all that 3 adds. See
+docs/architecture.md ("Accessible, archival PDFs") for how to validate one with veraPDF.
 """
 from __future__ import annotations
 
 import base64
+import gc
 import importlib.util
-import io
 import os
 import re
-import shutil
-import struct
-import tempfile
 from functools import lru_cache
 from multiprocessing import util
 from pathlib import Path
 
-from PIL import Image
 from weasyprint import CSS, HTML
-from weasyprint.images import RasterImage
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from parreport.process import at_abrupt_exit, is_running
+from parreport.process import at_abrupt_exit
 from parreport.render.formats import RenderSource
+
+PDF_VARIANT = "pdf/a-2a"  # WeasyPrint's name: PDF/A-2, level A (tagged), PDF 1.7, sRGB output intent
+PDF_OPTIONS = {"pdf_variant": PDF_VARIANT}  # for rendering (the variant's output intent) and for writing
 
 FONT_FAMILY = "Parreport Sans"
 _FACES = {  # (weight, style) → DejaVu file in matplotlib's mpl-data
@@ -50,46 +57,28 @@ def font_face_css() -> str:
     )
 
 
-def _new_fonts() -> tuple[FontConfiguration, CSS]:
-    """A font configuration with :data:`FONT_FAMILY` bound, and the stylesheet that binds it."""
-    config = FontConfiguration()
-    return config, CSS(string=font_face_css(), font_config=config)
-
-
 @lru_cache(maxsize=1)
 def _fonts() -> tuple[FontConfiguration, CSS]:
-    _remove_orphaned_font_folders()
-    config, fonts = _new_fonts()
-    # WeasyPrint copies the font files into a temporary folder that the configuration's __del__ removes; a
-    # configuration sits in a reference cycle, and a cached one is never deleted: the folder is removed
-    # when the process exits (multiprocessing's exit finalizers also run in worker processes, which skip
-    # atexit), or leaves through abrupt_exit (Ctrl-C), so no process leaves 2,7 MB of fonts behind. A
-    # process killed outright cannot: the folder names its owner, and a later process removes it.
-    (Path(config._folder) / FONT_FOLDER_OWNER).write_text(str(os.getpid()), encoding="ascii")
-    util.Finalize(config, config.__del__, exitpriority=0)
-    at_abrupt_exit(_remove_font_files)  # a function, not a bound method: the cache alone keeps the config
+    """This process's font configuration, with :data:`FONT_FAMILY` bound, and the stylesheet that binds it.
+
+    WeasyPrint copies the font files of a configuration into a temporary folder, which it removes when the
+    configuration is deleted. This one lives as long as the process and is dropped when it exits
+    (:func:`_release_fonts`): through multiprocessing's exit finalizers, which also run in worker processes
+    (they skip atexit), or through :func:`~parreport.process.abrupt_exit` (Ctrl-C). Only a process killed
+    outright (SIGKILL, the out-of-memory killer) leaves its folder (``weasyprint-*`` in the temporary folder)
+    behind; a job's timeout does not kill its process (a signal stops the rendering)."""
+    config = FontConfiguration()
+    fonts = CSS(string=font_face_css(), font_config=config)
+    util.Finalize(None, _release_fonts, exitpriority=0)
+    at_abrupt_exit(_release_fonts)
     return config, fonts
 
 
-FONT_FOLDER_OWNER = "parreport-owner.pid"  # in the font folder of a parreport process: its process id
-
-
-def _remove_orphaned_font_folders() -> None:
-    """Remove the font folders (``weasyprint-*`` in the temporary folder) of parreport processes that no
-    longer run: killed outright (SIGKILL, the out-of-memory killer), they could not remove their own."""
-    if os.name != "posix":  # os.kill(pid, 0) asks whether a process runs only on POSIX
-        return
-    for owner in Path(tempfile.gettempdir()).glob(f"weasyprint-*/{FONT_FOLDER_OWNER}"):
-        try:
-            pid = int(owner.read_text(encoding="ascii"))
-        except (OSError, ValueError):  # a file being written, or removed meanwhile
-            continue
-        if not is_running(pid):
-            shutil.rmtree(owner.parent, ignore_errors=True)
-
-
-def _remove_font_files() -> None:
-    _fonts()[0].__del__()
+def _release_fonts() -> None:
+    """Drop this process's font configuration, so that WeasyPrint deletes it and removes its copy of the
+    fonts: the pages laid out with it may still hold it in reference cycles, which the collection frees."""
+    _fonts.cache_clear()
+    gc.collect()
 
 
 EMBEDDED_IMAGE = re.compile(r"data:(image/[a-z+.-]+);base64,([A-Za-z0-9+/=]+)")
@@ -105,8 +94,8 @@ class EmbeddedImages(URLFetcher):
 
     def take_out(self, html: str) -> str:
         """``html`` with each base64 image (``data:image/…``) replaced by a short URL that this fetcher
-        serves: WeasyPrint's HTML parser reads the data character by character, about 30 ms per report for
-        the five charts of a briefing."""
+        serves: WeasyPrint's HTML parser reads the data character by character, which is slow for the
+        charts of a report."""
         urls: dict[str, str] = {}
 
         def short_url(match: re.Match) -> str:
@@ -122,42 +111,16 @@ class EmbeddedImages(URLFetcher):
         return super().fetch(url, headers)
 
 
-_reencoded_png_data = RasterImage._get_png_data
-
-
-def png_image_data(image: Image.Image) -> bytes:
-    """What WeasyPrint writes as the data of an image without alpha: the PNG's compressed rows (its IDAT
-    chunks), which a PDF image holds as they are. WeasyPrint makes them by decoding the PNG and encoding
-    it again at zlib's default level, about 0,12 s for the five charts of a briefing; a PNG that is
-    already 8-bit RGB (raw mode "RGB") and not interlaced, as every chart of ours is, gives its own rows
-    instead, byte for byte. Any other image goes through WeasyPrint's own code. Installed over WeasyPrint's private
-    ``RasterImage._get_png_data`` (see the test that checks it still serves)."""
-    source = getattr(image, "fp", None)
-    if not (image.format == "PNG" and image.mode == "RGB" and isinstance(source, io.BytesIO)
-            and [tile[3] for tile in image.tile] == ["RGB"] and "interlace" not in image.info):
-        return _reencoded_png_data(image)
-    data, position, rows = source.getvalue(), 8, []  # after the 8-byte signature, chunk after chunk
-    while position < len(data):
-        (length,), kind = struct.unpack_from("!I", data, position), data[position + 4:position + 8]
-        if kind == b"IDAT":
-            rows.append(data[position + 8:position + 8 + length])
-        position += 12 + length  # length, type, data, CRC
-    return b"".join(rows)
-
-
-RasterImage._get_png_data = staticmethod(png_image_data)
-
-
 def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = None) -> Path:
-    """Write ``html`` as a PDF at ``pdf_path`` (atomically: a failure leaves any previous file intact)."""
+    """Write ``html`` as a PDF/A-2a at ``pdf_path`` (atomically: a failure leaves any previous file intact)."""
     pdf_path = Path(pdf_path)
     config, fonts = _fonts()
     images = EmbeddedImages()
     document = HTML(string=images.take_out(html), base_url=str(base_url) if base_url else None,
-                    url_fetcher=images).render(stylesheets=[fonts], font_config=config)
+                    url_fetcher=images).render(stylesheets=[fonts], font_config=config, **PDF_OPTIONS)
     partial = pdf_path.with_name(f".{pdf_path.stem}.{os.getpid()}.partial.pdf")
     try:
-        document.write_pdf(partial)
+        document.write_pdf(partial, **PDF_OPTIONS)
         os.replace(partial, pdf_path)
     except BaseException:
         Path(partial).unlink(missing_ok=True)
@@ -166,7 +129,7 @@ def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = N
 
 
 def write_pdf(source: RenderSource, target: Path) -> None:
-    """The ``pdf`` format: the report page laid out on A4 by WeasyPrint."""
+    """The ``pdf`` format: the report page laid out on A4 by WeasyPrint, as a tagged PDF/A-2a."""
     html_to_pdf(source.html, target, base_url=source.base_url)
 
 
@@ -174,17 +137,13 @@ WHITE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4/
 
 
 def _warm_up() -> None:
-    """Write a one-line page in the report fonts with an RGB image, so that the first report does not pay
-    for loading WeasyPrint's C declarations, fontconfig and the image code (0,5–1 s). Its font configuration
-    is its own and dropped at once: a worker forked after this (:mod:`parreport.batch.preload`) shares no
-    temporary font folder with the process it was forked from."""
-    config, fonts = _new_fonts()
-    try:
-        HTML(string=f'<p style="font-family: \'{FONT_FAMILY}\'">Xin chào '
-                    f'<img src="data:image/png;base64,{WHITE_PIXEL_PNG}"></p>').write_pdf(
-            stylesheets=[fonts], font_config=config)
-    finally:
-        config.__del__()  # its font folder, now (see _fonts)
+    """Write a one-line tagged page with an RGB image, so that the first report does not pay for loading
+    WeasyPrint's C declarations, fontconfig, the image code and the PDF/A parts. It binds no fonts: a font
+    configuration made here would be handed to the workers forked after this
+    (:mod:`parreport.batch.preload`), and each process binds its own (:func:`_fonts`)."""
+    HTML(string=f'<html lang="vi"><title>Xin chào</title><p>Xin chào '
+                f'<img src="data:image/png;base64,{WHITE_PIXEL_PNG}" alt="Một điểm trắng"></p></html>').write_pdf(
+        **PDF_OPTIONS)
 
 
 _warm_up()  # this module is imported when a first PDF is about to be made

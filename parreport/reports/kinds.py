@@ -108,3 +108,5 @@ register(ReportKind("annual", "Báo cáo năm của các cơ quan, đơn vị", 
                     "parreport.reports.briefing", "briefing", UNIT, latest_year))
 register(ReportKind("overview", "Báo cáo tổng hợp toàn tỉnh", NOTEBOOKS_DIR / "province.ipynb",
                     "parreport.reports.overview", "overview", PROVINCE_SCOPE, latest_quarter))
+register(ReportKind("cchc", "Báo cáo kết quả thực hiện công tác cải cách hành chính", NOTEBOOKS_DIR / "cchc.ipynb",
+                    "parreport.reports.cchc", "cchc", ANY_SCOPE, latest_quarter))

@@ -1,4 +1,5 @@
-"""Make ``reference.docx``: the styles and page setup of every Word report (run once; the file is committed).
+"""Make ``reference.docx``: the styles and page setup of every Word report (run once; the file is committed),
+and ``nd30.docx``, the base of the reports written as administrative documents (the ``cchc`` kind).
 
     .venv/bin/python templates/docx/make_reference.py
 
@@ -15,6 +16,17 @@ Vietnamese text never falls back to a theme font with other metrics. Times New R
 Office, where Vietnamese offices edit these files; it cannot be embedded (its licence forbids
 redistribution). LibreOffice substitutes Liberation Serif, metrically compatible and with full Vietnamese
 coverage, so pages break in the same places. The language is Vietnamese (vi-VN) for spell checking.
+
+``nd30.docx`` has the same page setup and styles, with the body in 14 pt and the parts of the form of Nghị
+định 30/2020/NĐ-CP (Phụ lục I) as styles of their own, named "ND30 …": parent and issuing body (12 pt, capitals,
+the latter bold), national title (12 pt bold capitals), motto (14 pt bold), number and symbol (13 pt), place and
+date (14 pt italic), document type (14 pt bold capitals) and subject (14 pt bold), the short rules under the
+issuing body, motto and subject ("ND30 Rule", a paragraph border), "Nơi nhận:" (12 pt bold italic) and its lines
+(11 pt), the signing authority and position (14 pt bold capitals) and the signer (14 pt bold, after the space for
+the signature and seal); the character style "ND30 Placeholder" (italic) marks what staff fill in, and the
+borderless table style "ND30 Form Table" holds the header block and the closing. Headings are 14 pt bold,
+indented like the body. Its page number is centred in the header from the second page on (the first page has a
+header of its own, empty), as the decree places it.
 """
 from __future__ import annotations
 
@@ -156,7 +168,7 @@ def _custom_styles(document) -> None:
     styles["Figure"].paragraph_format.keep_together = True
     table = styles.add_style("Report Table", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
-    _cell_margins(table, Mm(1))  # Biểu 06 has eleven columns on a 165 mm line
+    _cell_margins(table, Mm(1))  # Biểu 06 has thirteen columns on a 165 mm line
     kpis = styles.add_style("KPI Table", WD_STYLE_TYPE.TABLE)
     kpis.base_style = styles["Normal Table"]
 
@@ -193,5 +205,107 @@ def make_reference(target: Path = TARGET) -> Path:
     return target
 
 
+ND30_TARGET = HERE / "nd30.docx"
+# name: (size pt, bold, italic, capitals, alignment, space before, space after) — Nghị định 30/2020/NĐ-CP, Phụ lục I
+ND30_STYLES = {
+    "ND30 Parent Body": (12, False, False, True, "center", 0, 0),
+    "ND30 Issuing Body": (12, True, False, True, "center", 0, 0),
+    "ND30 National Title": (12, True, False, True, "center", 0, 0),  # 12 pt: one line in a 95 mm column
+    "ND30 Motto": (14, True, False, False, "center", 0, 0),
+    "ND30 Rule": (2, False, False, False, "center", 2, 6),
+    "ND30 Number": (13, False, False, False, "center", 6, 0),
+    "ND30 Place Date": (14, False, True, False, "center", 6, 0),
+    "ND30 Type": (14, True, False, True, "center", 24, 0),
+    "ND30 Subject": (14, True, False, False, "center", 0, 0),
+    "ND30 Recipients Title": (12, True, True, False, "left", 12, 0),
+    "ND30 Recipient": (11, False, False, False, "left", 0, 0),
+    "ND30 Authority": (14, True, False, True, "center", 12, 0),
+    "ND30 Signer": (14, True, False, False, "center", 72, 0),  # after the space for the signature and seal
+}
+
+
+def _rule(style) -> None:
+    """A paragraph style drawing a short line: a top border on an almost empty paragraph (the renderer
+    indents it to the line's length)."""
+    ppr = style.element.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for name, value in (("val", "single"), ("sz", "6"), ("space", "1"), ("color", "000000")):
+        top.set(qn(f"w:{name}"), value)
+    borders.append(top)
+    ppr.append(borders)
+
+
+def _nd30_styles(document) -> None:
+    styles = document.styles
+    normal = styles["Normal"]
+    normal.font.size = Pt(14)
+    for name in ("Body Text", "Notice", "List Bullet", "Table Caption", "Figure"):
+        styles[name].font.size = Pt(14 if name != "Table Caption" else 13)
+    for name in ("Heading 1", "Heading 2"):
+        heading = styles[name]
+        heading.font.size = Pt(14)
+        form = heading.paragraph_format
+        form.first_line_indent, form.alignment = Cm(1), WD_ALIGN_PARAGRAPH.LEFT
+        form.space_before, form.space_after, form.keep_with_next = Pt(6), Pt(6), True
+    styles["Header"].font.size = Pt(13)  # the page number: 13–14 pt
+    styles["Note"].font.size = Pt(12)
+    for name, (size, bold, italic, caps, align, before, after) in ND30_STYLES.items():
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        style.base_style = normal
+        style.quick_style = True
+        style.font.size, style.font.bold, style.font.italic, style.font.all_caps = Pt(size), bold, italic, caps
+        form = style.paragraph_format
+        form.alignment = ALIGN[align]
+        form.space_before, form.space_after, form.first_line_indent = Pt(before), Pt(after), Cm(0)
+        form.line_spacing = 1.0
+    _rule(styles["ND30 Rule"])
+    styles["ND30 Type"].paragraph_format.keep_with_next = True
+    styles["ND30 Subject"].paragraph_format.keep_with_next = True
+    placeholder = styles.add_style("ND30 Placeholder", WD_STYLE_TYPE.CHARACTER)
+    placeholder.font.italic = True
+    placeholder.quick_style = True
+    form_table = styles.add_style("ND30 Form Table", WD_STYLE_TYPE.TABLE)
+    form_table.base_style = styles["Normal Table"]
+    _cell_margins(form_table, Mm(1))
+
+
+def _nd30_samples(document) -> None:
+    """The form with sample texts, so whoever opens the file sees what each style is for (removed by the renderer)."""
+    table = document.add_table(rows=2, cols=2, style="ND30 Form Table")
+    for cell, lines in zip(table._cells, (
+            (("ND30 Parent Body", "Tên cơ quan chủ quản"), ("ND30 Issuing Body", "Tên cơ quan ban hành"),
+             ("ND30 Rule", "")),
+            (("ND30 National Title", "Cộng hòa xã hội chủ nghĩa Việt Nam"),
+             ("ND30 Motto", "Độc lập - Tự do - Hạnh phúc"), ("ND30 Rule", "")),
+            (("ND30 Number", "Số:      /BC-…"),), (("ND30 Place Date", "Địa danh, ngày      tháng      năm …"),))):
+        cell.paragraphs[0].text, cell.paragraphs[0].style = lines[0][1], document.styles[lines[0][0]]
+        for style, text in lines[1:]:
+            cell.add_paragraph(text, style=style)
+    for style, text in (("ND30 Type", "Báo cáo"), ("ND30 Subject", "Trích yếu nội dung"), ("ND30 Rule", ""),
+                        ("Heading 1", "I. ĐỀ MỤC CẤP 1"), ("Heading 2", "1. Đề mục cấp 2"),
+                        ("Body Text", "Đoạn văn: Times New Roman 14, căn đều hai lề, lùi đầu dòng 1 cm."),
+                        ("Note", "Ghi chú dưới bảng."), ("ND30 Recipients Title", "Nơi nhận:"),
+                        ("ND30 Recipient", "- Như trên;"), ("ND30 Authority", "Quyền hạn, chức vụ người ký"),
+                        ("ND30 Signer", "Họ và tên")):
+        document.add_paragraph(text, style=style)
+    document.add_paragraph(style="Body Text").add_run("[Nội dung do cơ quan, đơn vị bổ sung]", style="ND30 Placeholder")
+
+
+def make_nd30(target: Path = ND30_TARGET) -> Path:
+    document = Document()
+    _page(document)
+    document.sections[0].different_first_page_header_footer = True  # no page number on the first page
+    _base_styles(document)
+    _custom_styles(document)
+    _nd30_styles(document)
+    _nd30_samples(document)
+    document.core_properties.title = "Mẫu thể thức văn bản hành chính (Nghị định 30/2020/NĐ-CP) của parreport"
+    document.core_properties.language = "vi-VN"
+    document.save(target)
+    return target
+
+
 if __name__ == "__main__":
     print(make_reference())
+    print(make_nd30())
