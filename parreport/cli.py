@@ -2,10 +2,8 @@
 
 Each command imports what it needs when it runs, so this module loads nothing heavy (no pandas, DuckDB or
 Jupyter): ``run`` starts its workers' forkserver first, and the forkserver imports the batch runner and the
-renderers while this process loads the library and plans the batch (it starts about 0,3 s into the
-command, against 1,5 s when the command loaded the library first).
+renderers while this process loads the library and plans the batch (docs/performance.md).
 """
-# ruff: noqa: E402  (prepare() runs before the imports that bring nbformat in)
 from __future__ import annotations
 
 import argparse
@@ -14,8 +12,6 @@ import sys
 from pathlib import Path
 
 from parreport.process import abrupt_exit, prepare
-
-prepare()  # before any import brings nbformat in
 from parreport import batch
 from parreport.batch.executors import get_executor, worker_preload
 from parreport.batch.outdir import previous_reports
@@ -26,6 +22,7 @@ from parreport.registry import Registry
 
 
 def main(argv: list[str] | None = None) -> int:
+    prepare()  # before a command's imports bring nbformat in
     parser = _parser()
     args = parser.parse_args(argv)
     try:

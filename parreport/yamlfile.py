@@ -14,7 +14,7 @@ from parreport.errors import ConfigError
 _INT_TAG = "tag:yaml.org,2002:int"
 
 
-class _CodesAsTextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser: ~10× faster
+class _CodesAsTextLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's parser where installed
     """SafeLoader without the implicit integer resolver."""
 
 

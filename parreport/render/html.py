@@ -49,11 +49,8 @@ def write_html(source: RenderSource, target: Path) -> None:
     target.write_text(source.html, encoding="utf-8")
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Convert a one-cell notebook, so that the first report does not pay for making the exporter and
     compiling the template."""
     greeting = nbformat.v4.new_output("display_data", {"text/html": "<p>Xin chào</p>"})
     notebook_to_html(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[greeting])]))
-
-
-_warm_up()  # this module is imported when a first HTML page is about to be made

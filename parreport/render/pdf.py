@@ -136,7 +136,7 @@ def write_pdf(source: RenderSource, target: Path) -> None:
 WHITE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4//8/AAX+Av4N70a4AAAAAElFTkSuQmCC"
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Write a one-line tagged page with an RGB image, so that the first report does not pay for loading
     WeasyPrint's C declarations, fontconfig, the image code and the PDF/A parts. It binds no fonts: a font
     configuration made here would be handed to the workers forked after this
@@ -144,6 +144,3 @@ def _warm_up() -> None:
     HTML(string=f'<html lang="vi"><title>Xin chào</title><p>Xin chào '
                 f'<img src="data:image/png;base64,{WHITE_PIXEL_PNG}" alt="Một điểm trắng"></p></html>').write_pdf(
         **PDF_OPTIONS)
-
-
-_warm_up()  # this module is imported when a first PDF is about to be made

@@ -309,7 +309,7 @@ class CchcReport:
                 blocks.append(Paragraphs([placeholder(what)]))
             sections.append(Section(key, title.format(next=following), blocks))
         cover = replace(source.cover(today), title=TITLE)
-        return CchcDocument(KIND, cover, sections, source.headline())
+        return CchcDocument(KIND, cover, sections, source.headline(), source.headline_columns())
 
     def opening(self, parts: Parts) -> list[str]:
         """The paragraph before part I, with the documents it answers to left for staff."""

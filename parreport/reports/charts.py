@@ -46,7 +46,7 @@ HOUSE_STYLE = {
     "legend.frameon": False,
 }
 DPI = 200  # print resolution of the PNG images
-PNG_COMPRESSION = 1  # zlib level: ~1,7× faster to write than the default 6; files 5–25 % larger
+PNG_COMPRESSION = 1  # zlib level: faster to write than the default 6, files a little larger (docs/performance.md)
 
 
 def finish(figure: Figure, title: str, alt: str) -> Chart:

@@ -115,7 +115,7 @@ class Overview:
                 Section("bieu06", "Kết quả giải quyết hồ sơ theo đơn vị (Biểu số 06)", [self.bieu06_table()]),
                 Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
             ]
-        return Document(KIND, self.cover(today), sections, self.headline(), list(HEADLINE))
+        return Document(KIND, self.cover(today), sections, self.headline(), self.headline_columns())
 
     def no_dossiers(self) -> str:
         """The sentence opening an overview without dossier data, naming what the report holds instead."""
@@ -141,6 +141,10 @@ class Overview:
         year = self.par_year
         headline[PAR_AVERAGE.key] = None if year is None else float(year["pct"].mean())
         return headline
+
+    def headline_columns(self) -> list[Column]:
+        """The headline figures the index shows, in its order."""
+        return list(HEADLINE)
 
     # --- province figures -----------------------------------------------------------------------
     def kpis(self) -> Kpis:
