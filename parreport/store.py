@@ -32,7 +32,9 @@ if TYPE_CHECKING:  # a store opens without pandas: a batch with nothing to rebui
 
 _SQL_TYPES = {DATETIME: "TIMESTAMP", BOOL: "BOOLEAN", INT: "BIGINT", FLOAT: "DOUBLE"}
 SCHEMA_VERSION = 1
-_EVENT_COLUMNS = ("received_at", "completed_at")
+SNAPSHOT_KINDS = ("scores_766",)  # inputs whose source revises them: each file is a dated snapshot
+_EVENT_COLUMNS = ("received_at", "completed_at", "as_of")  # the dates that tell how recent a file is
+AS_OF_COLUMN, AS_OF_FILE = "column", "file"  # where a snapshot's date came from
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Store:
             CREATE TABLE IF NOT EXISTS ingests (
                 ingest_id INTEGER PRIMARY KEY, kind VARCHAR, source_file VARCHAR, sha256 VARCHAR UNIQUE,
                 rows BIGINT, as_of TIMESTAMP, ingested_at TIMESTAMP)""")
+        self._con.execute("ALTER TABLE ingests ADD COLUMN IF NOT EXISTS as_of_from VARCHAR")  # AS_OF_COLUMN, …
         self._con.execute("CREATE TABLE IF NOT EXISTS meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
         self._con.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
         for schema in SCHEMAS.values():
@@ -115,9 +118,12 @@ class Store:
         try:
             self._con.register("incoming", rows)
             ingest_id = self._con.execute("SELECT coalesce(max(ingest_id), 0) + 1 FROM ingests").fetchone()[0]
+            as_of, as_of_from = self._as_of(schema), AS_OF_COLUMN
+            if as_of is None and kind in SNAPSHOT_KINDS:  # a snapshot without its date: the file's own
+                as_of, as_of_from = _file_date(Path(source)), AS_OF_FILE
             self._con.execute(
-                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [ingest_id, kind, str(source), sha256, len(rows), self._as_of(schema), datetime.now()])
+                "INSERT INTO ingests VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [ingest_id, kind, str(source), sha256, len(rows), as_of, datetime.now(), as_of_from])
             names = ", ".join(f'"{n}"' for n in ["source_row", *schema.names])
             self._con.execute(f"INSERT INTO {kind}_versions (ingest_id, {names}) SELECT ?, {names} FROM incoming",
                              [ingest_id])
@@ -179,6 +185,17 @@ class Store:
             raise ParreportError(f"unknown table {kind!r}; expected one of {', '.join(SCHEMAS)}")
         return [code for code, in self._con.execute(f"SELECT DISTINCT {column} FROM {kind} ORDER BY 1").fetchall()]
 
+    def snapshots(self, kind: str = "scores_766") -> pd.DataFrame:
+        """Every version of every row of ``kind`` (a source that revises its figures, as the dashboard does
+        its running quarter's 766 scores), each with its snapshot's date (``snapshot``: the file's ``as_of``
+        column, else the file's own date) and where that date came from (``snapshot_from``: ``column`` or
+        ``file``). The current rows (:meth:`table`) are the latest snapshot's."""
+        reads.record("table", kind)
+        frame = self._con.execute(
+            f"SELECT v.* EXCLUDE (ingest_id), i.as_of AS snapshot, i.as_of_from AS snapshot_from, i.source_file "
+            f"FROM {kind}_versions v JOIN ingests i USING (ingest_id)").df()
+        return _typed(frame, SCHEMAS[kind])
+
     def kind_digest(self, kind: str) -> str:
         """A digest of the files of ``kind`` the store holds: equal digests mean an equal ``kind`` table."""
         digest = self._con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests WHERE kind = ?",
@@ -201,3 +218,8 @@ def _typed(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
         elif column.type == FLOAT:
             frame[column.name] = frame[column.name].astype("Float64")
     return frame
+
+
+def _file_date(path: Path) -> datetime:
+    """When the file was last written (now, for a table that comes from no file on disk)."""
+    return datetime.fromtimestamp(path.stat().st_mtime) if path.is_file() else datetime.now()

@@ -2,6 +2,8 @@
 the ``check-766`` command. Every expected figure is worked out in the comments."""
 from __future__ import annotations
 
+from datetime import date
+
 import subprocess
 import sys
 from pathlib import Path
@@ -274,6 +276,8 @@ def test_check_766_lists_the_disagreement_and_exits_1(store_with_scores):
     assert done.returncode == 1, done.stderr
     assert "Sở Tài nguyên và Môi trường" in done.stdout and "6,00/6" in done.stdout and "5,94/6" in done.stdout
     assert "Sở Tư pháp" not in done.stdout                       # 0,04: within the tolerance
+    # The scores file has no date column: its snapshot is dated by the file, written today by the fixture.
+    assert done.stdout.startswith(f"Điểm công bố theo lần cập nhật ngày {date.today():%d/%m/%Y}.")
     written = pd.read_csv(store_with_scores / "chenh.csv", encoding="utf-8-sig", dtype={"department": str})
     assert list(written["department"]) == ["STNMT"] and list(written["difference"]) == [-0.06]
 

@@ -114,7 +114,9 @@ SIPAS = TableSchema(
 )
 
 # A row is a group's score (``indicator`` empty) or one indicator's score within its group; a file may
-# hold both. ``max_score``, when the export lacks it, is the catalogue's maximum.
+# hold both. ``max_score``, when the export lacks it, is the catalogue's maximum. ``as_of`` is when the
+# dashboard showed the score (its running quarter's scores change week by week): a snapshot's date, else the
+# file's own date.
 SCORES_766 = TableSchema(
     kind="scores_766",
     description="official 766 scores from the national dashboard (docs/data.md §2.5)",
@@ -126,6 +128,8 @@ SCORES_766 = TableSchema(
         Column("indicator", INDICATOR_766, required=False, aliases=("Chỉ tiêu", "Chỉ số thành phần", "Mã chỉ số")),
         Column("score", FLOAT, aliases=("Điểm", "Điểm đạt", "Điểm số")),
         Column("max_score", FLOAT, required=False, aliases=("Điểm tối đa",)),
+        Column("as_of", DATETIME, required=False,
+               aliases=("Ngày cập nhật", "Thời điểm cập nhật", "Ngày lấy số liệu", "Ngày tải", "Cập nhật")),
     ),
 )
 

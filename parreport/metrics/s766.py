@@ -146,3 +146,36 @@ def official_history(scores: pd.DataFrame, period: Period, department: str,
     history["province"] = history["period"].map(totals.groupby(level="period").mean())
     history[["unit", "province"]] = history[["unit", "province"]].astype("Float64")
     return history
+
+
+MOVEMENT_COLUMNS = ["department", "group", "total", "rank", "rank_of", "total_before", "rank_before",
+                    "rank_of_before", "change", "snapshot", "snapshot_before"]
+
+
+def snapshot_movement(snapshots: pd.DataFrame, period: Period, groups: dict[str, str]) -> pd.DataFrame:
+    """How each unit's official total for ``period`` moved between the dashboard's last two snapshots of it
+    (:meth:`parreport.store.Store.snapshots`): one row per unit with a total in both, columns
+    :data:`MOVEMENT_COLUMNS` (``rank`` within the unit's group of ``groups``, department → group; ties share
+    a rank). The dashboard at a date is each score's latest version taken by then. No row when the period
+    has fewer than two snapshots."""
+    rows = snapshots[(snapshots["period"] == period.code) & snapshots["indicator"].isna()]
+    dates = sorted(rows["snapshot"].dropna().unique())
+    if len(dates) < 2:
+        return pd.DataFrame(columns=MOVEMENT_COLUMNS)
+    now, before = (_dashboard_at(rows, date, groups) for date in (dates[-1], dates[-2]))
+    moved = now.merge(before, on=["department", "group"], suffixes=("", "_before"))
+    moved["change"] = (moved["total"] - moved["total_before"]).round(2)
+    moved["snapshot"], moved["snapshot_before"] = pd.Timestamp(dates[-1]), pd.Timestamp(dates[-2])
+    return moved[MOVEMENT_COLUMNS].sort_values("department", ignore_index=True)
+
+
+def _dashboard_at(rows: pd.DataFrame, date, groups: dict[str, str]) -> pd.DataFrame:
+    """Each unit's official total and its rank within its group, as the dashboard showed them at ``date``."""
+    shown = rows[rows["snapshot"] <= date].sort_values("snapshot", kind="stable")
+    shown = shown.drop_duplicates(["department", "group"], keep="last")
+    by_group = shown.pivot(index="department", columns="group", values="score").reindex(columns=list(GROUPS))
+    totals = by_group.astype("Float64").sum(axis=1).where(by_group.notna().all(axis=1)).dropna().round(2)
+    frame = pd.DataFrame({"department": totals.index, "total": totals.to_numpy(dtype="float64")})
+    frame["group"] = frame["department"].map(groups)
+    ranked = rank_column(frame, "total")
+    return ranked.rename(columns={"total_rank": "rank", "total_rank_of": "rank_of"})

@@ -16,6 +16,7 @@ from parreport import reads
 from parreport.metrics import DossierData, scorecard
 from parreport.catalogue import DEFAULT_TARGETS, check_targets
 from parreport.metrics.par_index import ParData
+from parreport.metrics.s766 import snapshot_movement
 from parreport.metrics.kept_counts import KeptCounts, periods_read
 from parreport.paths import DEFAULT_REGISTRY
 from parreport.periods import Period
@@ -95,7 +96,8 @@ class StoreData:
     key: tuple[str, str]  # the store's path and fingerprint
     registry: Registry
     dossiers: DossierData
-    scores_766: pd.DataFrame
+    scores_766: pd.DataFrame  # the current official scores: the dashboard's latest snapshot of each
+    snapshots_766: pd.DataFrame  # every snapshot of them (parreport.store.Store.snapshots)
     sample_data: bool
     par: ParData | None = None  # read on the first report of a year
     _figures_766: dict[tuple[Period, float], s766.Figures766] = field(default_factory=dict, repr=False)
@@ -110,7 +112,7 @@ class StoreData:
         last = cls._last
         if last is None or last.key != key or last.registry != registry:
             last = cls(key, registry, DossierData.from_store(store, registry), store.table("scores_766"),
-                       store.sample_data)
+                       store.snapshots("scores_766"), store.sample_data)
             cls._last = last
         last.dossiers.counter = _counter(store)
         return last
@@ -118,8 +120,10 @@ class StoreData:
     def figures_766(self, period: Period, tolerance: float) -> s766.Figures766:
         """The 766 figures of every unit in ``period`` with the cross-check ``tolerance``."""
         if (period, tolerance) not in self._figures_766:
+            groups = {unit.code: unit.group for unit in self.registry}
             self._figures_766[period, tolerance] = s766.Figures766.from_scores(
-                self.scores_766, scorecard(self.dossiers, period), period, tolerance)
+                self.scores_766, scorecard(self.dossiers, period), period, tolerance,
+                snapshot_movement(self.snapshots_766, period, groups))
         return self._figures_766[period, tolerance]
 
 

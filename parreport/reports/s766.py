@@ -43,6 +43,7 @@ class Figures766:
     frame: pd.DataFrame
     scores: pd.DataFrame  # the store's scores_766 table (every period)
     tolerance: float = DEFAULT_TOLERANCE
+    movement: pd.DataFrame | None = None  # totals and ranks against the dashboard's previous snapshot
     _checks: pd.DataFrame | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
@@ -53,9 +54,17 @@ class Figures766:
 
     @classmethod
     def from_scores(cls, scores: pd.DataFrame, card: pd.DataFrame, period: Period,
-                    tolerance: float = DEFAULT_TOLERANCE) -> "Figures766":
-        """From the official scores (the store's ``scores_766`` table) and the dossier scorecard."""
-        return cls(period, scorecard_766(card, scores, period), scores, check_tolerance(tolerance))
+                    tolerance: float = DEFAULT_TOLERANCE, movement: pd.DataFrame | None = None) -> "Figures766":
+        """From the official scores (the store's ``scores_766`` table), the dossier scorecard and, where the
+        store holds two snapshots of the period, the movement between them
+        (:func:`~parreport.metrics.s766.snapshot_movement`)."""
+        return cls(period, scorecard_766(card, scores, period), scores, check_tolerance(tolerance), movement)
+
+    def moved(self, department: str) -> dict | None:
+        """The unit's row of :attr:`movement`, or ``None``."""
+        if self.movement is None or department not in set(self.movement["department"]):
+            return None
+        return plain(self.movement.set_index("department").loc[department])
 
     def row(self, department: str) -> dict:
         return plain(self.frame.set_index("department").loc[department])
@@ -79,6 +88,9 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     blocks: list = []
     if official:
         blocks.append(_unit_kpis(figures, history, unit, province))
+        moved = figures.moved(department)
+        if moved is not None:
+            blocks.append(Paragraphs([f"{movement_sentence(moved)} {SNAPSHOT_NOTE}"]))
         blocks.append(_groups_table(unit, province, dossiers))
     else:
         missing = _no_official(figures, f" cho {unit_label}", _latest_total(history, figures.period, "unit"))
@@ -160,6 +172,26 @@ def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, province:
             "Xếp hạng tổng điểm trong các cơ quan, đơn vị cùng nhóm"),
         Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Trung bình toàn tỉnh"),
     ])
+
+
+SNAPSHOT_NOTE = ("(Ngày cập nhật là ngày ghi trong dữ liệu xuất từ Cổng Dịch vụ công quốc gia; tệp không ghi ngày "
+                 "thì lấy ngày của tệp.)")
+
+
+def movement_sentence(moved: dict, name: str = "") -> str:
+    """The unit's official total and rank in the latest snapshot against the one before, e.g. "Theo lần cập
+    nhật ngày 28/11/2024, tổng điểm công bố đạt 82,44/100 điểm, tăng 0,44 điểm so với lần cập nhật ngày
+    21/11/2024 (82,00 điểm); xếp hạng từ 3/16 lên 2/16."."""
+    rank_now, rank_before = fmt.rank(moved["rank"], moved["rank_of"]), fmt.rank(moved["rank_before"],
+                                                                               moved["rank_of_before"])
+    if moved["rank"] == moved["rank_before"]:
+        ranked = f"giữ hạng {rank_now}"
+    else:
+        ranked = f"xếp hạng từ {rank_before} {'lên' if moved['rank'] < moved['rank_before'] else 'xuống'} {rank_now}"
+    whose = f"của {name} " if name else ""
+    return (f"Theo lần cập nhật ngày {fmt.day(moved['snapshot'])}, tổng điểm công bố {whose}đạt "
+            f"{fmt.score(moved['total'], TOTAL_MAX)}, {_point_change(moved['change'])} so với lần cập nhật ngày "
+            f"{fmt.day(moved['snapshot_before'])} ({fmt.number(moved['total_before'], 2)} điểm); {ranked}.")
 
 
 def _point_change(delta: float) -> str:
@@ -301,6 +333,7 @@ def province_section(figures: Figures766, dossiers: bool = True, period: Period 
     rows = [list(plain(pd.Series(row)).values())[:len(columns)] for row in rows]
     blocks.append(Table("s766_units", "Điểm Bộ chỉ số 766 của các cơ quan, đơn vị", columns, rows,
                         note=f"Điểm công bố: {SOURCE}. Xếp hạng trong các cơ quan, đơn vị cùng nhóm."))
+    blocks += _movers(figures)
     if not dossiers:
         return Section(KEY, TITLE, [*blocks, Note(SOURCE_NOTE)])
     checks = figures.checks()
@@ -310,6 +343,19 @@ def province_section(figures: Figures766, dossiers: bool = True, period: Period 
                                "điểm."))
     blocks.append(Note(method_note(figures.tolerance)))
     return Section(KEY, TITLE, blocks)
+
+
+def _movers(figures: Figures766, count: int = 5) -> list:
+    """The units whose official total moved most since the dashboard's previous snapshot (none: no block)."""
+    moved = figures.movement
+    if moved is None or moved.empty or not moved["change"].abs().gt(0).any():
+        return []
+    names = figures.frame.set_index("department")["name"]
+    top = moved.assign(size=moved["change"].abs(), name=moved["department"].map(names))
+    top = top[top["size"] > 0].sort_values(["size", "name"], ascending=[False, True]).head(count)
+    points = [movement_sentence(plain(row), row["name"]) for _, row in top.iterrows()]
+    return [Paragraphs([f"Các cơ quan, đơn vị có điểm công bố biến động nhiều nhất giữa hai lần cập nhật gần nhất "
+                        f"{SNAPSHOT_NOTE}"]), Points(points)]
 
 
 # --- the province-wide check -----------------------------------------------------------------------------
@@ -323,16 +369,20 @@ def disagreements(period: str | Period, data: str | Path | None, registry: Regis
     with open_store(data, registry) as store:
         card = scorecard(DossierData.from_store(store, registry), period)
         figures = Figures766.from_store(store, card, period, tolerance)
+        snapshots = store.snapshots("scores_766")
     if not has_official(figures.frame):
         known = sorted(set(figures.scores["period"]))
         raise ConfigError(f"no official 766 score for {period.code} in the data; it has "
                           + (", ".join(known) if known else "none (ingest the dashboard's export first)"))
     checks = figures.checks()
-    return checks[checks["flagged"]].drop(columns="flagged").reset_index(drop=True)
+    found = checks[checks["flagged"]].drop(columns="flagged").reset_index(drop=True)
+    found.attrs["snapshot"] = snapshots.loc[snapshots["period"] == period.code, "snapshot"].max()
+    return found
 
 
 def disagreements_table(found: pd.DataFrame) -> str:
-    """The disagreements as a terminal table (Vietnamese numbers), each followed by its likely cause."""
+    """The disagreements as a terminal table (Vietnamese numbers), each followed by its likely cause, after the
+    date of the dashboard's snapshot the official scores come from (its latest)."""
     shown = pd.DataFrame({
         "Đơn vị": found["name"],
         "Chỉ tiêu": found["label"],
@@ -342,4 +392,6 @@ def disagreements_table(found: pd.DataFrame) -> str:
         "Chênh lệch": found["difference"].map(lambda d: ("+" if d > 0 else "−") + fmt.number(abs(d), 2)),
     })
     causes = "\n".join(f"  {row.name}, {row.label}: {row.cause}" for row in found.itertuples())
-    return f"{shown.to_string(index=False)}\n\nNguyên nhân có thể:\n{causes}"
+    snapshot = found.attrs.get("snapshot")
+    dated = "" if fmt.is_missing(snapshot) else f"Điểm công bố theo lần cập nhật ngày {fmt.day(snapshot)}.\n\n"
+    return f"{dated}{shown.to_string(index=False)}\n\nNguyên nhân có thể:\n{causes}"
