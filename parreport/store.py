@@ -191,8 +191,11 @@ class Store:
         column, else the file's own date) and where that date came from (``snapshot_from``: ``column`` or
         ``file``). The current rows (:meth:`table`) are the latest snapshot's."""
         reads.record("table", kind)
+        known = {name for name, in self._con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'ingests'").fetchall()}
+        source = "i.as_of_from" if "as_of_from" in known else "NULL"  # a store made before it was recorded
         frame = self._con.execute(
-            f"SELECT v.* EXCLUDE (ingest_id), i.as_of AS snapshot, i.as_of_from AS snapshot_from, i.source_file "
+            f"SELECT v.* EXCLUDE (ingest_id), i.as_of AS snapshot, {source} AS snapshot_from, i.source_file "
             f"FROM {kind}_versions v JOIN ingests i USING (ingest_id)").df()
         return _typed(frame, SCHEMAS[kind])
 

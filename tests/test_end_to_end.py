@@ -101,6 +101,11 @@ def test_second_quarter_rates_and_change(batch_run):
     assert "Tỷ lệ xin lỗi người dân, tổ chức đối với hồ sơ quá hạn là 45,45% (5/11 hồ sơ)" in html
     # 93,57 % < the 98 % target → an attention point naming the field Môi trường: 60/71 = 84,51 %.
     assert "Môi trường (84,51%, 11 hồ sơ quá hạn)" in html
+    # Why it moved (shift-share): Đất đai stays at 100 % (1.855 then 100 resolved, no rate effect, and at the
+    # old average no mix effect); Môi trường appears with 71 of the 171 resolved at 60/71, so the whole change
+    # is mix: 71/171 × (60/71 − 100 %) = −11/171 = −6,43 points.
+    assert ("Tỷ lệ giải quyết đúng hạn và trước hạn giảm 6,43 điểm phần trăm so với quý I năm 2020 (từ 100,00% "
+            "xuống 93,57%), do cơ cấu hồ sơ chuyển sang lĩnh vực Môi trường") in html
 
 
 def test_every_format_states_the_same_figures(batch_run):

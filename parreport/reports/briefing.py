@@ -13,14 +13,14 @@ import pandas as pd
 
 from parreport import fmt
 from parreport.errors import ConfigError, NoDataError
-from parreport.metrics import PROVINCE, TOTAL_FIELD, field_table, scorecard, trend
+from parreport.metrics import PROVINCE, TOTAL_FIELD, DossierData, field_table, scorecard, trend
 from parreport.catalogue import DEFAULT_TARGETS, attention_points
 from parreport.metrics.par_index import ParData
 from parreport.metrics.s766 import units_scored
 from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Department, Registry, group_set
-from parreport.reports import s766
+from parreport.reports import s766, why
 from parreport.reports.bieu06 import unit_table
 from parreport.reports.content import (Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section,
                                        Table, plain)
@@ -65,6 +65,7 @@ class Briefing:
     has_dossiers: bool = True  # whether the dossier data reaches the period for this unit (else: no figures)
     par: ParData | None = None  # PAR Index and SIPAS scores, for a year's briefing
     index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
+    dossiers: DossierData | None = None  # the counts of every period, for why the rates moved
 
     @property
     def has_766(self) -> bool:
@@ -79,13 +80,14 @@ class Briefing:
         if not self.has_dossiers:
             sections = [Section("highlights", "Kết quả nổi bật", [Paragraphs([self.no_dossiers()], notice=True)])]
             if self.has_766:
-                sections.append(s766.unit_section(self.index_766, self.unit.code, self.unit.short_name,
-                                                  self.targets, dossiers=False))
+                sections += [s766.unit_section(self.index_766, self.unit.code, self.unit.short_name,
+                                               self.targets, dossiers=False), self.reach_section()]
         else:
             sections = [
                 Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
-                *([s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets)]
-                  if self.index_766 is not None else []),
+                why.change_section(self.dossiers, self.period, self.unit.code),
+                *([s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets),
+                   self.reach_section()] if self.index_766 is not None else []),
                 Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
                 Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),
                 Section("attention", "Những điểm cần lưu ý", [Points(self.attention_points()), Note(METHOD_NOTE)]),
@@ -93,6 +95,10 @@ class Briefing:
         if self.period.kind == "Y" and self.par is not None:
             sections.insert(1, par_section(self.par, self.unit, self.period.year, self.subject))
         return Document(KIND, self.cover(today), sections, self.headline(), self.headline_columns())
+
+    def reach_section(self) -> Section:
+        """Where the unit's 766 points are to be won (:func:`parreport.reports.why.reach_section`)."""
+        return why.reach_section(self.index_766.row(self.unit.code), self.targets, self.subject)
 
     def no_dossiers(self) -> str:
         """The one sentence a briefing says when the data holds nothing on the unit's dossiers in the period."""
@@ -234,4 +240,5 @@ def load_briefing(
         has_dossiers=dossiers.has_data(period, unit.code),
         par=inputs.par,
         index_766=figures_766,
+        dossiers=dossiers,
     )

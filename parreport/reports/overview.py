@@ -13,14 +13,14 @@ from pathlib import Path
 import pandas as pd
 
 from parreport import fmt
-from parreport.metrics import INDICATORS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD, scorecard
+from parreport.metrics import INDICATORS, PROVINCE, PROVINCE_LABEL, TOTAL_FIELD, DossierData, scorecard
 from parreport.errors import NoDataError
 from parreport.metrics.par_index import ParData
 from parreport.metrics.s766 import has_official, latest_scored_quarter, units_scored
 from parreport.narrative import render
 from parreport.periods import Period
 from parreport.registry import Registry, group_set
-from parreport.reports import s766
+from parreport.reports import s766, why
 from parreport.reports.bieu06 import province_table
 from parreport.reports.briefing import DEFAULT_TARGETS, DOSSIER_HEADLINE, METHOD_NOTE, S766_HEADLINE
 from parreport.reports.inputs import load_inputs
@@ -80,6 +80,7 @@ class Overview:
     targets: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_TARGETS))
     sample_data: bool = False
     index_766: s766.Figures766 | None = None  # 766 scores of every unit (see :func:`load_overview`)
+    dossiers: DossierData | None = None  # the counts of every period, for which units moved the rates
 
     @property
     def has_dossiers(self) -> bool:
@@ -98,6 +99,7 @@ class Overview:
         if self.has_dossiers:
             sections = [
                 Section("highlights", "Kết quả chung toàn tỉnh", [self.kpis(), Paragraphs(self.paragraphs())]),
+                why.province_change_section(self.dossiers, self.period),
                 Section("ranking", "Xếp hạng các cơ quan, đơn vị theo tỷ lệ giải quyết đúng hạn",
                         [self.ranking_table(), *self.without_data_note()]),
             ]
@@ -107,7 +109,8 @@ class Overview:
         if self.par_year is not None:
             sections.append(Section("par_index", "Chỉ số cải cách hành chính", self.par_blocks()))
         if self.index_766 is not None and (self.has_dossiers or self.has_766):
-            sections.append(s766.province_section(self.index_766, self.has_dossiers, self.period))
+            sections += [s766.province_section(self.index_766, self.has_dossiers, self.period),
+                         why.province_reach_section(self.index_766.frame, self.targets)]
         if self.has_dossiers:
             sections += [
                 Section("heatmap", "Các chỉ tiêu của từng cơ quan, đơn vị", [self.heat_map(), Note(HEAT_MAP_NOTE)]),
@@ -316,4 +319,5 @@ def load_overview(
         has_year_ago=any(dossiers.has_data(period.year_ago(), code) for code in codes),
         par=inputs.par, targets=inputs.targets, sample_data=inputs.sample_data,
         index_766=figures_766,
+        dossiers=dossiers,
     )
