@@ -32,7 +32,8 @@ def is_missing(value: object) -> bool:
 @lru_cache(maxsize=8192, typed=True)  # a report writes the same values many times (chart ticks, tables)
 def _decimal(value: float, digits: int) -> str:
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return format_decimal(value, format=pattern, locale=LOCALE)
+    written = format_decimal(value, format=pattern, locale=LOCALE)
+    return written.lstrip("-") if not any(digit in written for digit in "123456789") else written  # never "-0,00"
 
 
 def number(value: Real | None, digits: int = 0) -> str:

@@ -56,6 +56,7 @@ def test_vietnamese_numbers():
     assert fmt.rank(3, 18) == "3/18"
     assert fmt.score(90.26, 108) == "90,26/108 điểm"
     assert fmt.percent(None) == fmt.MISSING
+    assert (fmt.number(-0.001, 2), fmt.number(-1.5, 2), fmt.percent(-0.00001)) == ("0,00", "-1,50", "0,00%")
     assert fmt.day(date(2023, 6, 30)) == "30/06/2023"
 
 
