@@ -112,7 +112,7 @@ def test_official_766_scores_alone_make_a_briefing_of_the_quarters_they_cover(in
     briefing = load_briefing("007", "2020-Q3", **inputs)
     assert not briefing.has_dossiers and briefing.has_766
     assert briefing.headline()["s766_total"] == 90 and briefing.headline()["received"] is None
-    assert [section.key for section in briefing.document().sections] == ["highlights", "s766"]
+    assert [section.key for section in briefing.document().sections] == ["highlights", "s766", "reach"]
     assert load_briefing("007", "2020-H2", **inputs).headline()["s766_total"] == 90  # its last scored quarter
     with pytest.raises(NoDataError, match="no official 766 score"):
         load_briefing("007", "2020-09", **inputs)  # a month lies inside no quarter
@@ -124,4 +124,5 @@ def test_an_overview_without_any_input_is_no_data(inputs):
     with pytest.raises(NoDataError, match="no unit has data in quý I năm 2021"):
         load_overview("2021-Q1", **inputs)
     overview = load_overview("2020-Q3", **inputs)  # 007's 766 scores; STNMT's last dossier closed 8/4
-    assert not overview.has_dossiers and [s.key for s in overview.document().sections] == ["highlights", "s766"]
+    assert not overview.has_dossiers and [s.key for s in overview.document().sections] == ["highlights", "s766",
+                                                                                            "reach"]

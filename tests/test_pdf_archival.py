@@ -134,13 +134,20 @@ def test_every_table_has_its_header_cells_and_each_data_cell_names_its_headers(r
     tables = _blocks(source, Table)
     assert len(tree.all("Table")) == len(tables) >= 2
     for tagged, table in zip(tree.all("Table"), tables):
-        header = [label for row in table.header_rows() for label, _colspan, _rowspan in row]
+        header = [label for row in table.header_rows(spans=False) for label, _colspan, _rowspan in row]
         assert [th.text for th in tagged.all("TH")] == header
         ids = {str(th.node["/ID"]) for th in tagged.all("TH")}
         cells = tagged.all("TD")
         assert len(cells) == len(table.rows) * len(table.columns)
-        assert all(cell.node["/A"]["/Headers"] and {str(h) for h in cell.node["/A"]["/Headers"]} <= ids
-                   for cell in cells)
+        # Each data cell names the header cell of its own column: the label in the last row of labels (the
+        # row before the numbering row of a numbered form), which has one cell per column.
+        rows = table.header_rows(spans=False)
+        before = sum(len(row) for row in rows[:len(rows) - 1 - table.numbered])
+        labels = [str(th.node["/ID"]) for th in tagged.all("TH")[before:before + len(table.columns)]]
+        wrong = [(number, cell.text) for number, cell in enumerate(cells)
+                 if "/A" not in cell.node or not {str(h) for h in cell.node["/A"].get("/Headers", [])} <= ids
+                 or labels[number % len(table.columns)] not in {str(h) for h in cell.node["/A"]["/Headers"]}]
+        assert wrong == [], table.name
 
 
 def test_the_pdf_declares_vietnamese_and_its_title(report):

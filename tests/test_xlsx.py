@@ -69,7 +69,8 @@ def test_key_figures_then_every_table_in_order(workbook_path):
     The 766 section's indicators come before the Biểu 06 section, on a plain sheet (row 6 the header, row 7
     the on-time rate 160/171, row 12 the apology rate 5/11, as numbers)."""
     book = openpyxl.load_workbook(workbook_path)
-    assert book.sheetnames == ["Số liệu chính", "Chỉ tiêu (tính từ dữ liệu hồ", "Biểu 06"]
+    assert book.sheetnames == ["Số liệu chính", "Tỷ lệ đúng hạn so với quý I năm", "Chỉ tiêu (tính từ dữ liệu hồ",
+                               "Điểm còn thiếu theo nhóm chỉ số", "Số hồ sơ cần thêm để đạt mục", "Biểu 06"]
     rates = book["Chỉ tiêu (tính từ dữ liệu hồ"]
     assert (rates["A1"].value, rates["A6"].value, rates["C6"].value) == ("Chỉ tiêu (tính từ dữ liệu hồ sơ)",
                                                                          "Chỉ tiêu", "Đơn vị")

@@ -120,10 +120,12 @@ class Table:
     def html(self) -> str:
         return render("table.html.j2", table=self)
 
-    def header_rows(self) -> list[list[tuple[str, int, int]]]:
+    def header_rows(self, spans: bool = True) -> list[list[tuple[str, int, int]]]:
         """The header as rows of (label, colspan, rowspan): a grouped column sits under its group's cell (under
-        each of its nested groups' cells in turn), a label spans down to the last label row; a ``numbered``
-        table ends with the row of column numbers."""
+        each of its nested groups' cells in turn), a label spans down to the last label row — or, without
+        ``spans``, stands in the last label row under empty cells (label ``""``), for HTML: WeasyPrint's PDF
+        tagging maps header cells spanning rows to the wrong columns; a ``numbered`` table ends with the row
+        of column numbers."""
         depth = 1 + max((len(column.groups) for column in self.columns), default=0)
         rows: list[list[tuple[str, int, int]]] = [[] for _ in range(depth)]
         previous: tuple[str, ...] = ()
@@ -135,7 +137,12 @@ class Table:
                     rows[level][-1] = (text, colspan + 1, rowspan)
                 else:
                     rows[level].append((label, 1, 1))
-            rows[len(groups)].append((column.label, 1, depth - len(groups)))
+            if spans:
+                rows[len(groups)].append((column.label, 1, depth - len(groups)))
+            else:
+                for level in range(len(groups), depth - 1):
+                    rows[level].append(("", 1, 1))
+                rows[depth - 1].append((column.label, 1, 1))
             previous = groups
         if self.numbered:
             rows.append([(f"({number})", 1, 1) for number in range(1, len(self.columns) + 1)])

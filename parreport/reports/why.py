@@ -238,7 +238,8 @@ def change_table(dec: Decomposition, measure: str, label: str, old_period: Perio
         Column("r_new", _capital(words.short), "percent", group=new_group),
         Column("rate_effect", f"Do tỷ lệ trong {parts.noun}", "score", group=contribution),
         Column("mix_effect", "Do cơ cấu hồ sơ", "score", group=contribution),
-        Column("total", "Cộng", "score", group=contribution),
+        # Ungrouped, so that PDF tagging gives its cells a header: WeasyPrint maps a grouped last column to none.
+        Column("total", f"Tổng đóng góp ({PP})", "score"),
     ]
     rows = []
     for key, row in dec.parts.iterrows():
@@ -249,7 +250,7 @@ def change_table(dec: Decomposition, measure: str, label: str, old_period: Perio
     rows.append(["Tổng", dec.old_base, 1.0, dec.old_rate, dec.new_base, 1.0, dec.new_rate, dec.rate_effect * 100,
                  dec.mix_effect * 100, dec.change * 100])
     title = f"{_capital(words.short)}{subject} so với {label}: đóng góp của từng {parts.noun}"
-    note = (f"Tỷ trọng: tỷ trọng trong {words.base}. Đóng góp tính bằng {PP}; cột Cộng của dòng Tổng là thay đổi "
+    note = (f"Tỷ trọng: tỷ trọng trong {words.base}. Đóng góp tính bằng {PP}; cột Tổng đóng góp của dòng Tổng là thay đổi "
             f"của {words.short}{subject}. \"–\": {parts.noun} không có {words.base} trong kỳ.")
     return Table(name or f"why_{measure}", title, columns, rows, total=True, note=note)
 
@@ -436,22 +437,25 @@ def reach_tables(row: dict, targets: dict[str, float] | None = None) -> list[Tab
     group_rows = [[r.label, r.max_score, None if pd.isna(r.score) else float(r.score),
                    SOURCES.get(r.source) if isinstance(r.source, str) else None,
                    None if pd.isna(r.lost) else float(r.lost)] for r in groups.itertuples()]
+    tables = [Table("reach_groups", "Điểm còn thiếu theo nhóm chỉ số", GROUP_LOSS_COLUMNS, group_rows,
+                    note="Xếp theo điểm còn thiếu, nhiều nhất trước; \"–\": chưa có điểm.")]
     reach = indicator_reach(row, targets)
-    reach_rows = [[plain(r)[column.key] if column.key != "indicator" else r["label"] for column in REACH_COLUMNS]
-                  for _, r in reach.iterrows()]
-    return [Table("reach_groups", "Điểm còn thiếu theo nhóm chỉ số", GROUP_LOSS_COLUMNS, group_rows,
-                  note="Xếp theo điểm còn thiếu, nhiều nhất trước; \"–\": chưa có điểm."),
-            Table("reach_indicators", "Số hồ sơ cần thêm để đạt mục tiêu và điểm kế tiếp", REACH_COLUMNS, reach_rows,
-                  note="Chỉ tiêu không có điểm tính được: Cổng Dịch vụ công quốc gia chấm theo dữ liệu khác; "
-                       "chỉ nêu mục tiêu.")]
+    if reach["ratio"].notna().any():  # without dossier data nothing is computed: no table of dashes
+        reach_rows = [[plain(r)[column.key] if column.key != "indicator" else r["label"] for column in REACH_COLUMNS]
+                      for _, r in reach.iterrows()]
+        tables.append(Table("reach_indicators", "Số hồ sơ cần thêm để đạt mục tiêu và điểm kế tiếp", REACH_COLUMNS,
+                            reach_rows, note="Chỉ tiêu không có điểm tính được: Cổng Dịch vụ công quốc gia chấm theo "
+                                             "dữ liệu khác; chỉ nêu mục tiêu."))
+    return tables
 
 
 def reach_blocks(figures_row: dict, targets: dict[str, float] | None = None, subject: str = "Đơn vị") -> list:
     """"Điểm có thể cải thiện" of a unit, from its row of the 766 figures (``Figures766.row(code)``: counts,
     rates, computed and official scores): sentences, the two tables of :func:`reach_tables` and how it is
     computed. ``subject`` names the unit at the start of a sentence ("Sở", "Sở Tư pháp")."""
-    return [Paragraphs(reach_sentences(figures_row, targets, subject)), *reach_tables(figures_row, targets),
-            Note(REACH_NOTE)]
+    tables = reach_tables(figures_row, targets)
+    note = REACH_NOTE if len(tables) > 1 else "Điểm còn thiếu = điểm tối đa − điểm công bố."  # no dossier data
+    return [Paragraphs(reach_sentences(figures_row, targets, subject)), *tables, Note(note)]
 
 
 PROVINCE_REACH_COLUMNS = [
