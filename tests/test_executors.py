@@ -143,6 +143,27 @@ def test_processes_that_made_pdfs_leave_no_font_folder(tmp_path):
     assert list(tmp.iterdir()) == []
 
 
+def test_the_font_folder_of_a_process_killed_outright_is_removed_by_the_next(tmp_path):
+    """A process killed with SIGKILL cannot remove its font folder; the folder names its owner, and the next
+    process to make a PDF removes it (and its own when it exits). A folder whose owner runs, or that is not
+    parreport's, is left alone."""
+    from parreport.render.pdf import FONTS_PREFIX
+
+    alive, other = tmp_path / f"{FONTS_PREFIX}{os.getpid()}-x", tmp_path / "weasyprint-other"
+    alive.mkdir(), other.mkdir()
+    killed = subprocess.Popen(
+        [sys.executable, "-c", "import time; from parreport.render.pdf import _fonts\n"
+                               "print(_fonts()[2], flush=True); time.sleep(300)"],
+        env={**os.environ, "TMPDIR": str(tmp_path)}, stdout=subprocess.PIPE, text=True)
+    folder = Path(killed.stdout.readline().strip())
+    assert folder.parent == tmp_path and list(folder.glob("weasyprint-*"))  # its copy of the fonts
+    killed.kill()
+    killed.wait(timeout=30)
+    assert folder.exists()
+    in_fresh_python("from parreport.render.pdf import _fonts; _fonts()", tmp_path)
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([alive.name, "weasyprint-other"])
+
+
 def environment_variable(name: str) -> str | None:
     return os.environ.get(name)
 

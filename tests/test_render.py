@@ -104,7 +104,7 @@ def make_pdfs(folder):
     html_to_pdf("<p>Xin chào</p>", f"{folder}/first.pdf")
     gc.collect(); gc.freeze()  # as a batch worker after its first report (parreport.process.freeze_once)
     html_to_pdf("<p>Tạm biệt</p>", f"{folder}/second.pdf")
-    print(len(list(pathlib.Path(tempfile.gettempdir()).glob("weasyprint-*"))), flush=True)
+    print(len(list(pathlib.Path(tempfile.gettempdir()).glob("parreport-fonts-*/weasyprint-*"))), flush=True)
 """
 
 
@@ -115,9 +115,9 @@ def make_pdfs(folder):
     "worker.start(); worker.join()",  # a worker process: exit finalizers, no atexit
 ])
 def test_a_process_that_made_pdfs_leaves_no_font_folder(tmp_path, leaving):
-    """WeasyPrint copies the fonts of a font configuration into a temporary folder, which it removes when the
-    configuration is deleted; a process keeps one configuration and drops it when it exits, however it
-    exits, also once the configuration is frozen out of the collector."""
+    """WeasyPrint copies the fonts of a font configuration into a temporary folder; a process keeps one
+    configuration, its copy in a folder of its own, which it removes when it exits, however it exits, also once
+    the configuration is frozen out of the collector."""
     import os
     import subprocess
     import sys

@@ -16,10 +16,11 @@ docs/architecture.md ("Accessible, archival PDFs") for how to validate one with 
 from __future__ import annotations
 
 import base64
-import gc
 import importlib.util
 import os
 import re
+import shutil
+import tempfile
 from functools import lru_cache
 from multiprocessing import util
 from pathlib import Path
@@ -28,7 +29,7 @@ from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from parreport.process import at_abrupt_exit
+from parreport.process import at_abrupt_exit, is_running
 from parreport.render.formats import RenderSource
 
 PDF_VARIANT = "pdf/a-2a"  # WeasyPrint's name: PDF/A-2, level A (tagged), PDF 1.7, sRGB output intent
@@ -57,28 +58,47 @@ def font_face_css() -> str:
     )
 
 
-@lru_cache(maxsize=1)
-def _fonts() -> tuple[FontConfiguration, CSS]:
-    """This process's font configuration, with :data:`FONT_FAMILY` bound, and the stylesheet that binds it.
+FONTS_PREFIX = "parreport-fonts-"  # + "<pid>-": the folder of a process's copy of the fonts
 
-    WeasyPrint copies the font files of a configuration into a temporary folder, which it removes when the
-    configuration is deleted. This one lives as long as the process and is dropped when it exits
-    (:func:`_release_fonts`): through multiprocessing's exit finalizers, which also run in worker processes
-    (they skip atexit), or through :func:`~parreport.process.abrupt_exit` (Ctrl-C). Only a process killed
-    outright (SIGKILL, the out-of-memory killer) leaves its folder (``weasyprint-*`` in the temporary folder)
-    behind; a job's timeout does not kill its process (a signal stops the rendering)."""
-    config = FontConfiguration()
-    fonts = CSS(string=font_face_css(), font_config=config)
+
+@lru_cache(maxsize=1)
+def _fonts() -> tuple[FontConfiguration, CSS, Path]:
+    """This process's font configuration, with :data:`FONT_FAMILY` bound, the stylesheet that binds it, and
+    the folder holding WeasyPrint's copy of the font files.
+
+    WeasyPrint copies the font files of a configuration into a temporary folder (``mkdtemp``, in the
+    temporary directory of the moment: here a folder of this process's own, ``parreport-fonts-<pid>-…``). It
+    lives as long as the process and is removed when the process exits (:func:`_release_fonts`): through
+    multiprocessing's exit finalizers, which also run in worker processes (they skip atexit), or through
+    :func:`~parreport.process.abrupt_exit` (Ctrl-C). A process killed outright (SIGKILL, the out-of-memory
+    killer) cannot: the next process to make a PDF removes the folders of processes that no longer run."""
+    _remove_orphaned_folders()
+    home = Path(tempfile.mkdtemp(prefix=f"{FONTS_PREFIX}{os.getpid()}-"))
+    outside, tempfile.tempdir = tempfile.tempdir, str(home)  # tempfile's documented default folder
+    try:
+        config = FontConfiguration()
+        fonts = CSS(string=font_face_css(), font_config=config)  # copies the fonts, under ``home``
+    finally:
+        tempfile.tempdir = outside
     util.Finalize(None, _release_fonts, exitpriority=0)
     at_abrupt_exit(_release_fonts)
-    return config, fonts
+    return config, fonts, home
 
 
 def _release_fonts() -> None:
-    """Drop this process's font configuration, so that WeasyPrint deletes it and removes its copy of the
-    fonts: the pages laid out with it may still hold it in reference cycles, which the collection frees."""
-    _fonts.cache_clear()
-    gc.collect()
+    """Remove this process's copy of the fonts (made by :func:`_fonts`), if it made one."""
+    if _fonts.cache_info().currsize:
+        home = _fonts()[2]
+        _fonts.cache_clear()
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def _remove_orphaned_folders() -> None:
+    """Remove the font folders of parreport processes that no longer run (killed outright)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{FONTS_PREFIX}*"):
+        owner = folder.name[len(FONTS_PREFIX):].split("-")[0]
+        if owner.isdigit() and int(owner) != os.getpid() and not is_running(int(owner)):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 EMBEDDED_IMAGE = re.compile(r"data:(image/[a-z+.-]+);base64,([A-Za-z0-9+/=]+)")
@@ -114,7 +134,7 @@ class EmbeddedImages(URLFetcher):
 def html_to_pdf(html: str, pdf_path: str | Path, base_url: str | Path | None = None) -> Path:
     """Write ``html`` as a PDF/A-2a at ``pdf_path`` (atomically: a failure leaves any previous file intact)."""
     pdf_path = Path(pdf_path)
-    config, fonts = _fonts()
+    config, fonts, _home = _fonts()
     images = EmbeddedImages()
     document = HTML(string=images.take_out(html), base_url=str(base_url) if base_url else None,
                     url_fetcher=images).render(stylesheets=[fonts], font_config=config, **PDF_OPTIONS)
