@@ -15,7 +15,9 @@ figures worked out by hand:
 * ``s766``: official 766 groups of STNMT and STP for 2024-Q3 and 2024-Q4. STNMT Q4: 16,36 + 19,76 +
   17,48 + 6,41 + 4,74 + 17,69 = 82,44; Q3: 16 + 19 + 17 + 7 + 5 + 18 = 82,00 (so Q4 is "tăng 0,44
   điểm"); STP Q4: 17 + 20 + 20 + 10 + 8 + 17 = 92,00 → STP 1/2, STNMT 2/2, province average
-  (82,44 + 92,00) / 2 = 87,22. Quarters cover the year and the half-year, not a month.
+  (82,44 + 92,00) / 2 = 87,22. Quarters cover the year and the half-year, not a month. These are the
+  dashboard's snapshot of 28/11/2024; an earlier one, of 21/11/2024, had STNMT at Q3's 82,00 (STP the same):
+  STNMT +0,44 points, keeping its rank 2/2.
 * ``none``: an empty store: every report is "không có dữ liệu".
 """
 from __future__ import annotations
@@ -55,11 +57,16 @@ SCORES = {("2024-Q4", "STNMT"): (16.36, 19.76, 17.48, 6.41, 4.74, 17.69),
           ("2024-Q3", "STNMT"): (16, 19, 17, 7, 5, 18),
           ("2024-Q4", "STP"): (17, 20, 20, 10, 8, 17),
           ("2024-Q3", "STP"): (17, 20, 20, 10, 8, 17)}
-S766 = "period,department,group,score\n" + "".join(
-    f"{period},{unit},{group},{score}\n" for (period, unit), scores in SCORES.items()
+S766 = "period,department,group,score,Ngày cập nhật\n" + "".join(
+    f"{period},{unit},{group},{score},28/11/2024\n" for (period, unit), scores in SCORES.items()
     for group, score in zip(GROUPS, scores))
+# An earlier snapshot of the dashboard's quý IV (21/11/2024): STNMT then had Q3's groups, 82,00.
+EARLIER_766 = "period,department,group,score,Ngày cập nhật\n" + "".join(
+    f"2024-Q4,{unit},{group},{score},21/11/2024\n" for unit, scores in
+    (("STNMT", SCORES["2024-Q3", "STNMT"]), ("STP", SCORES["2024-Q4", "STP"])) for group, score in zip(GROUPS, scores))
 SUBSETS = {"dossiers": {"dossiers.csv": DOSSIERS}, "counts": {"counts.csv": COUNTS},
-           "par": {"par_index.csv": PAR, "sipas.csv": SIPAS}, "s766": {"scores_766.csv": S766}, "none": {}}
+           "par": {"par_index.csv": PAR, "sipas.csv": SIPAS},
+           "s766": {"scores_766.csv": S766, "scores_766_earlier.csv": EARLIER_766}, "none": {}}
 # The periods each subset covers (for STNMT and the province alike); elsewhere: "không có dữ liệu".
 COVERED = {"dossiers": set(PERIODS), "counts": {"2024", "2024-H2", "2024-Q4"}, "par": {"2024"},
            "s766": {"2024", "2024-H2", "2024-Q4"}, "none": set()}
@@ -134,6 +141,8 @@ def test_766_scores_alone(runs):
     assert "Chưa có dữ liệu hồ sơ TTHC của Sở Tài nguyên và Môi trường trong quý IV năm 2024" in briefing
     assert "82,44/100 điểm" in briefing and "tăng 0,44 điểm so với quý III năm 2024" in briefing
     assert "2/2" in briefing and "87,22/100 điểm" in briefing       # rank in the group, province average
+    assert ("Theo lần cập nhật ngày 28/11/2024, tổng điểm công bố đạt 82,44/100 điểm, tăng 0,44 điểm so với lần "
+            "cập nhật ngày 21/11/2024 (82,00 điểm); giữ hạng 2/2.") in briefing
     assert "tính từ dữ liệu hồ sơ" not in briefing.replace("không có điểm tính lại từ dữ liệu hồ sơ", "")
     overview = _pdf_text(out / reports["2024-Q4", "TOAN_TINH"]["outputs"]["pdf"])
     assert overview.index("1/2 Sở Tư pháp 92,00") < overview.index("2/2 Sở Tài nguyên và Môi trường 82,44")
