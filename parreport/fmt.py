@@ -108,6 +108,11 @@ def moment(value: datetime) -> str:
     return format_datetime(value, "dd/MM/yyyy HH:mm", locale=LOCALE)
 
 
+def capital(text: str) -> str:
+    """``text`` with its first letter capitalised, as a label opening a title: "quý IV năm 2024" → "Quý IV…"."""
+    return text[:1].upper() + text[1:]
+
+
 def nfc(text: str) -> str:
     """Unicode NFC form, which every text we write uses."""
     return unicodedata.normalize("NFC", text)

@@ -180,9 +180,9 @@ class Store:
     def periods(self, kind: str) -> list[str]:
         """The period codes (``period`` column) of the current rows of ``kind`` (``counts``, ``scores_766``),
         sorted; the year of each row for the yearly tables (``par_index``, ``sipas``)."""
-        column = "period" if kind in ("counts", "scores_766") else "CAST(year AS VARCHAR)"
         if kind not in SCHEMAS:
             raise ParreportError(f"unknown table {kind!r}; expected one of {', '.join(SCHEMAS)}")
+        column = "period" if "period" in SCHEMAS[kind].names else "CAST(year AS VARCHAR)"
         return [code for code, in self._con.execute(f"SELECT DISTINCT {column} FROM {kind} ORDER BY 1").fetchall()]
 
     def snapshots(self, kind: str = "scores_766") -> pd.DataFrame:
@@ -201,13 +201,16 @@ class Store:
 
     def kind_digest(self, kind: str) -> str:
         """A digest of the files of ``kind`` the store holds: equal digests mean an equal ``kind`` table."""
-        digest = self._con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests WHERE kind = ?",
-                                   [kind]).fetchone()[0]
-        return digest or "empty"
+        return self._files_digest("WHERE kind = ?", [kind])
 
     def fingerprint(self) -> str:
         """A digest of every file the store holds: equal fingerprints mean equal inputs."""
-        digest = self._con.execute("SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests").fetchone()[0]
+        return self._files_digest()
+
+    def _files_digest(self, where: str = "", params: list | None = None) -> str:
+        """A digest of the files of the ingest log ``where`` says (all of them by default)."""
+        digest = self._con.execute(f"SELECT md5(string_agg(sha256, ',' ORDER BY sha256)) FROM ingests {where}",
+                                   params or []).fetchone()[0]
         return digest or "empty"
 
 

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import gc
 import importlib
+import json
 import logging
 import os
 import sys
 import warnings
+
+from parreport import reads
 
 _baseline: dict = {}
 
@@ -64,15 +67,9 @@ def reset(cwd: str) -> None:
     root.setLevel(_baseline["log_level"])
     root.handlers[:] = _baseline["log_handlers"]
     os.chdir(cwd)
-    from parreport import reads
-
     reads.clear()
 
 
 def reads_recorded() -> str:
     """What the report just run read (:func:`parreport.reads.recorded`), as JSON text for the batch."""
-    import json
-
-    from parreport import reads
-
     return json.dumps(reads.recorded())

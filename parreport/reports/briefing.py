@@ -49,6 +49,13 @@ PAR_HEADLINE = (Column("par_pct", "Chỉ số CCHC", "percent"),)
 CHANNEL_LABELS = {"new_online": "Trực tuyến", "new_in_person": "Trực tiếp", "new_postal": "Bưu chính công ích"}
 
 
+def no_dossiers_sentence(whose: str, period: Period) -> str:
+    """That the data holds nothing on the dossiers of ``whose`` in ``period`` (without its full stop)."""
+    return (f"Chưa có dữ liệu hồ sơ TTHC của {whose} trong {period.label_vi}: dữ liệu không có hồ sơ nào của kỳ "
+            f"này và không có Biểu số 06 nào bao trùm kỳ này, nên báo cáo không nêu số liệu tiếp nhận, giải quyết "
+            f"hồ sơ")
+
+
 @dataclass
 class Briefing:
     """The figures, tables and sentences of one unit's briefing for one period."""
@@ -102,14 +109,12 @@ class Briefing:
 
     def no_dossiers(self) -> str:
         """The one sentence a briefing says when the data holds nothing on the unit's dossiers in the period."""
-        return (f"Chưa có dữ liệu hồ sơ TTHC của {self.unit.name} trong {self.period.label_vi}: dữ liệu không có "
-                f"hồ sơ nào của kỳ này và không có Biểu số 06 nào bao trùm kỳ này, nên báo cáo không nêu số liệu "
-                f"tiếp nhận, giải quyết hồ sơ.")
+        return f"{no_dossiers_sentence(self.unit.name, self.period)}."
 
     def cover(self, today: date | None = None) -> Cover:
         label = self.period.label_vi
         return Cover(province=self.province, unit=self.unit.name, title=TITLE,
-                     period=label[:1].upper() + label[1:], prepared=fmt.day(today or date.today()),
+                     period=fmt.capital(label), prepared=fmt.day(today or date.today()),
                      data_dates=f"{fmt.day(self.period.start)}–{fmt.day(self.period.end)}",
                      sample_data=self.sample_data)
 

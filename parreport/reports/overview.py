@@ -22,7 +22,8 @@ from parreport.periods import Period
 from parreport.registry import Registry, group_set
 from parreport.reports import s766, why
 from parreport.reports.bieu06 import province_table
-from parreport.reports.briefing import DEFAULT_TARGETS, DOSSIER_HEADLINE, METHOD_NOTE, S766_HEADLINE
+from parreport.reports.briefing import (DEFAULT_TARGETS, DOSSIER_HEADLINE, METHOD_NOTE, S766_HEADLINE,
+                                       no_dossiers_sentence)
 from parreport.reports.inputs import load_inputs
 from parreport.reports.content import Column, Cover, Document, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 
@@ -125,14 +126,13 @@ class Overview:
         held = [what for what, present in (
             (f"Chỉ số cải cách hành chính {self.period.label_vi}", self.par_year is not None),
             ("điểm Bộ chỉ số 766 do Cổng Dịch vụ công quốc gia công bố", self.has_766)) if present]
-        return (f"Chưa có dữ liệu hồ sơ TTHC của các cơ quan, đơn vị trong {self.period.label_vi}: dữ liệu không có "
-                f"hồ sơ nào của kỳ này và không có Biểu số 06 nào bao trùm kỳ này, nên báo cáo không nêu số liệu "
-                f"tiếp nhận, giải quyết hồ sơ; báo cáo nêu {' và '.join(held)} của các cơ quan, đơn vị.")
+        return (f"{no_dossiers_sentence('các cơ quan, đơn vị', self.period)}; báo cáo nêu {' và '.join(held)} của "
+                f"các cơ quan, đơn vị.")
 
     def cover(self, today: date | None = None) -> Cover:
         label = self.period.label_vi
         return Cover(province=self.province, unit=PROVINCE_LABEL, title=TITLE,
-                     period=label[:1].upper() + label[1:], prepared=fmt.day(today or date.today()),
+                     period=fmt.capital(label), prepared=fmt.day(today or date.today()),
                      data_dates=f"{fmt.day(self.period.start)}–{fmt.day(self.period.end)}",
                      sample_data=self.sample_data)
 

@@ -93,10 +93,6 @@ FIELDS = Parts("lĩnh vực", "lĩnh vực ", "Lĩnh vực", "Các lĩnh vực k
 UNITS = Parts("đơn vị", "", "Cơ quan, đơn vị", "Các đơn vị khác", ", ")
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 def _sign(value: float) -> int:
     return (value > 0) - (value < 0)
 
@@ -217,7 +213,7 @@ def _contributors(dec: Decomposition, words: Words, parts: Parts, names: dict, s
                       f"{fmt.percent(row['r_old'])}")
         direction = "tăng" if row["total"] > 0 else "giảm"
         items.append(f"{names.get(key, key)} (làm {direction} {_points(row['total'] * 100)}; {detail})")
-    return f"{_capital(parts.noun)} tác động nhiều nhất: {'; '.join(items)}."
+    return f"{fmt.capital(parts.noun)} tác động nhiều nhất: {'; '.join(items)}."
 
 
 def change_table(dec: Decomposition, measure: str, label: str, old_period: Period, period: Period,
@@ -225,17 +221,17 @@ def change_table(dec: Decomposition, measure: str, label: str, old_period: Perio
     """The figures per part behind the sentences: in each period the dossiers of the base, their share and the
     rate; the contributions in percentage points (own rate, mix, their sum); a Tổng row."""
     words, names = WORDS[measure], names or {}
-    old_group, new_group = _capital(old_period.label_vi), _capital(period.label_vi)
+    old_group, new_group = fmt.capital(old_period.label_vi), fmt.capital(period.label_vi)
     contribution = f"Đóng góp vào thay đổi ({PP})"
-    base_label = _capital(words.base)
+    base_label = fmt.capital(words.base)
     columns = [
         Column("part", parts.column, "text"),
         Column("den_old", base_label, group=old_group),
         Column("w_old", "Tỷ trọng", "percent", group=old_group),
-        Column("r_old", _capital(words.short), "percent", group=old_group),
+        Column("r_old", fmt.capital(words.short), "percent", group=old_group),
         Column("den_new", base_label, group=new_group),
         Column("w_new", "Tỷ trọng", "percent", group=new_group),
-        Column("r_new", _capital(words.short), "percent", group=new_group),
+        Column("r_new", fmt.capital(words.short), "percent", group=new_group),
         Column("rate_effect", f"Do tỷ lệ trong {parts.noun}", "score", group=contribution),
         Column("mix_effect", "Do cơ cấu hồ sơ", "score", group=contribution),
         # Ungrouped, so that PDF tagging gives its cells a header: WeasyPrint maps a grouped last column to none.
@@ -249,7 +245,7 @@ def change_table(dec: Decomposition, measure: str, label: str, old_period: Perio
                      values["total"] * 100])
     rows.append(["Tổng", dec.old_base, 1.0, dec.old_rate, dec.new_base, 1.0, dec.new_rate, dec.rate_effect * 100,
                  dec.mix_effect * 100, dec.change * 100])
-    title = f"{_capital(words.short)}{subject} so với {label}: đóng góp của từng {parts.noun}"
+    title = f"{fmt.capital(words.short)}{subject} so với {label}: đóng góp của từng {parts.noun}"
     note = (f"Tỷ trọng: tỷ trọng trong {words.base}. Đóng góp tính bằng {PP}; cột Tổng đóng góp của dòng Tổng là thay đổi "
             f"của {words.short}{subject}. \"–\": {parts.noun} không có {words.base} trong kỳ.")
     return Table(name or f"why_{measure}", title, columns, rows, total=True, note=note)
@@ -349,7 +345,7 @@ def province_change_section(dossiers: DossierData, period: Period) -> Section:
 
 def change_note(parts: Parts = FIELDS) -> str:
     """How the change is split, in the words of ``parts``."""
-    return CHANGE_NOTE.format(noun=parts.noun, Noun=_capital(parts.noun))
+    return CHANGE_NOTE.format(noun=parts.noun, Noun=fmt.capital(parts.noun))
 
 
 # --- where the points are --------------------------------------------------------------------------------

@@ -199,7 +199,12 @@ def make_reference(target: Path = TARGET) -> Path:
     _base_styles(document)
     _custom_styles(document)
     _samples(document)
-    document.core_properties.title = "Mẫu định dạng báo cáo parreport"
+    return _save(document, "Mẫu định dạng báo cáo parreport", target)
+
+
+def _save(document, title: str, target: Path) -> Path:
+    """Save a reference document under its title, in Vietnamese."""
+    document.core_properties.title = title
     document.core_properties.language = "vi-VN"
     document.save(target)
     return target
@@ -300,10 +305,7 @@ def make_nd30(target: Path = ND30_TARGET) -> Path:
     _custom_styles(document)
     _nd30_styles(document)
     _nd30_samples(document)
-    document.core_properties.title = "Mẫu thể thức văn bản hành chính (Nghị định 30/2020/NĐ-CP) của parreport"
-    document.core_properties.language = "vi-VN"
-    document.save(target)
-    return target
+    return _save(document, "Mẫu thể thức văn bản hành chính (Nghị định 30/2020/NĐ-CP) của parreport", target)
 
 
 if __name__ == "__main__":
