@@ -348,11 +348,13 @@ def province_section(figures: Figures766, dossiers: bool = True, period: Period 
 def _movers(figures: Figures766, count: int = 5) -> list:
     """The units whose official total moved most since the dashboard's previous snapshot (none: no block)."""
     moved = figures.movement
-    if moved is None or moved.empty or not moved["change"].abs().gt(0).any():
+    if moved is None:
         return []
     names = figures.frame.set_index("department")["name"]
     top = moved.assign(size=moved["change"].abs(), name=moved["department"].map(names))
     top = top[top["size"] > 0].sort_values(["size", "name"], ascending=[False, True]).head(count)
+    if top.empty:
+        return []
     points = [movement_sentence(plain(row), row["name"]) for _, row in top.iterrows()]
     return [Paragraphs([f"Các cơ quan, đơn vị có điểm công bố biến động nhiều nhất giữa hai lần cập nhật gần nhất "
                         f"{SNAPSHOT_NOTE}"]), Points(points)]
