@@ -1,8 +1,9 @@
 """The department registry (``params/departments.yaml``, docs/data.md §2.6).
 
-A unit is a stable ``code`` with a display ``name``; data may name a unit by its code, its name or its
-short name (compared case-insensitively, NFC). Renames and mergers are recorded with ``valid_from``,
-``valid_to`` and ``successor``.
+A unit is a stable ``code`` with a display ``name``; data may name a unit by its code, its name, its
+short name or one of its ``aliases`` (compared case-insensitively, NFC), e.g. the national dashboard's unit
+code ``H44.07``. Renames and mergers are recorded with ``valid_from``, ``valid_to`` and ``successor``; the
+lineage they make is answered here, in one place (:meth:`Registry.members`, :meth:`Registry.codes`).
 """
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ class Department:
     signer_position: str | None = None  # "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"
     signer: str | None = None  # the signer's name
     recipients: tuple[str, ...] = ()  # "Nơi nhận", one line each: "UBND tỉnh;", "Lưu: VT."
+    aliases: tuple[str, ...] = ()  # other names data may use: the dashboard's unit code or name, a former name
 
     def active_in(self, period: Period) -> bool:
         """Whether the unit existed during any part of ``period``."""
@@ -75,7 +77,7 @@ class Registry:
 
     def __post_init__(self) -> None:
         for dept in self.departments.values():
-            for alias in (dept.code, dept.name, dept.short_name):
+            for alias in (dept.code, dept.name, dept.short_name, *dept.aliases):
                 self._lookup.setdefault(_key(alias), dept.code)
 
     @classmethod
@@ -95,6 +97,12 @@ class Registry:
         for dept in departments.values():
             if dept.successor and dept.successor not in departments:
                 raise ConfigError(f"{path}: {dept.code} names successor {dept.successor!r}, which is not listed")
+            chain, successor = [dept.code], dept.successor
+            while successor is not None:
+                if successor in chain:
+                    raise ConfigError(f"{path}: successor links go round in a circle: {' → '.join([*chain, successor])}")
+                chain.append(successor)
+                successor = departments[successor].successor
         return cls(province=str(raw.get("province", "")), departments=departments, source=str(path.resolve()))
 
     def __iter__(self):
@@ -126,11 +134,44 @@ class Registry:
         return code
 
     def codes(self, period: Period | None = None, group: str | None = None) -> list[str]:
-        """Codes of the units (active in ``period``, of ``group``), in registry order."""
+        """Codes of the units reported for ``period`` (of ``group``), in registry order: those active in it,
+        but for a unit merged or renamed during it, whose figures its successor reports (:meth:`members`)."""
         return [
             dept.code for dept in self
-            if (period is None or dept.active_in(period)) and (group is None or dept.group == group)
+            if (period is None or (dept.active_in(period) and self.absorbed_by(dept.code, period) is None))
+            and (group is None or dept.group == group)
         ]
+
+    def absorbed_by(self, code: str, period: Period) -> str | None:
+        """The successor that reports the figures of ``code`` for ``period`` (the first unit down its successor
+        links that is active in ``period``, other than itself), or None when the unit reports its own."""
+        seen, successor = {code}, self.departments[code].successor
+        while successor is not None and successor not in seen:
+            if self.departments[successor].active_in(period):
+                return successor
+            seen.add(successor)
+            successor = self.departments[successor].successor
+        return None
+
+    def predecessors(self, code: str) -> list[str]:
+        """Every unit whose successor links lead to ``code`` (renamed or merged into it, directly or through
+        another merger), in registry order."""
+        found: list[str] = []
+        frontier = [code]
+        while frontier:
+            direct = [dept.code for dept in self if dept.successor in frontier and dept.code not in found
+                      and dept.code != code]
+            found += direct
+            frontier = direct
+        return [dept.code for dept in self if dept.code in found]
+
+    def members(self, code: str, period: Period) -> list[str]:
+        """The units whose records make up unit ``code`` over ``period``: the unit itself and each predecessor
+        that existed during ``period`` (before the merger or rename), in registry order. Counts are summed over
+        these units; scores (PAR Index, SIPAS, 766) never are."""
+        before = set(self.predecessors(code))
+        return [dept.code for dept in self
+                if dept.code == code or (dept.code in before and dept.active_in(period))]
 
 
 def _department(entry: object, where: str) -> Department:
@@ -146,8 +187,9 @@ def _department(entry: object, where: str) -> Department:
             raise ConfigError(f"{where}: {key} must be a date written YYYY-MM-DD, found {value!r}")
         dates[key] = value
     nfc = lambda text: unicodedata.normalize("NFC", str(text))  # noqa: E731
-    if not isinstance(entry.get("recipients") or [], list):
-        raise ConfigError(f"{where}: recipients must be a list of lines, found {entry['recipients']!r}")
+    for key in ("recipients", "aliases"):
+        if not isinstance(entry.get(key) or [], list):
+            raise ConfigError(f"{where}: {key} must be a list of lines, found {entry[key]!r}")
     return Department(
         code=str(entry["code"]),
         name=nfc(entry["name"]),
@@ -157,6 +199,7 @@ def _department(entry: object, where: str) -> Department:
         successor=str(entry["successor"]) if entry.get("successor") is not None else None,
         **{key: nfc(entry[key]).strip() for key in _SIGNING if entry.get(key) is not None},
         recipients=tuple(nfc(line).strip() for line in entry.get("recipients") or ()),
+        aliases=tuple(nfc(alias).strip() for alias in entry.get("aliases") or ()),
         **dates,
     )
 
