@@ -113,6 +113,11 @@ def capital(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def listing(parts: list[str]) -> str:
+    """Items as a Vietnamese sentence lists them: ``["a", "b", "c"]`` → ``a, b và c``."""
+    return " và ".join(filter(None, (", ".join(parts[:-1]), parts[-1]))) if parts else ""
+
+
 def nfc(text: str) -> str:
     """Unicode NFC form, which every text we write uses."""
     return unicodedata.normalize("NFC", text)

@@ -56,7 +56,7 @@ class Department:
 GROUP_SETS = {
     "so_nganh": "các sở, ban, ngành",
     "cap_huyen": "các huyện, thị xã, thành phố",
-    "cap_xa": "các xã, phường, thị trấn",
+    "cap_xa": "các xã, phường",
 }
 DEFAULT_GROUP_SET = "các cơ quan, đơn vị cùng nhóm"
 
@@ -153,6 +153,16 @@ class Registry:
             successor = self.departments[successor].successor
         return None
 
+    def not_reported(self, code: str, period: Period) -> str:
+        """Why unit ``code`` has no report for ``period``: it did not exist, or its successor reports its figures."""
+        unit, successor = self.get(code), self.absorbed_by(code, period)
+        if successor is not None and unit.active_in(period):
+            return (f"{code} ({unit.name}) ended on {unit.valid_to:%d/%m/%Y}, within {period.label_vi}: its "
+                    f"figures for the period are reported by its successor {successor} "
+                    f"({self.get(successor).name})")
+        return (f"{code} ({unit.name}) did not exist in {period.label_vi} "
+                f"(valid {unit.valid_from or '…'} to {unit.valid_to or '…'})")
+
     def predecessors(self, code: str) -> list[str]:
         """Every unit whose successor links lead to ``code`` (renamed or merged into it, directly or through
         another merger), in registry order."""
@@ -167,11 +177,12 @@ class Registry:
 
     def members(self, code: str, period: Period) -> list[str]:
         """The units whose records make up unit ``code`` over ``period``: the unit itself and each predecessor
-        that existed during ``period`` (before the merger or rename), in registry order. Counts are summed over
-        these units; scores (PAR Index, SIPAS, 766) never are."""
+        that existed by the end of ``period`` (a predecessor's dossiers still open at the merger count in the
+        periods after it), in registry order. Counts are summed over these units; scores (PAR Index, SIPAS,
+        766) never are."""
         before = set(self.predecessors(code))
-        return [dept.code for dept in self
-                if dept.code == code or (dept.code in before and dept.active_in(period))]
+        return [dept.code for dept in self if dept.code == code or (
+            dept.code in before and (dept.valid_from is None or dept.valid_from <= period.end))]
 
 
 def _department(entry: object, where: str) -> Department:

@@ -76,7 +76,7 @@ def test_registry_validity(tmp_path):
         "  - {code: B, name: Sở B, group: so_nganh, valid_from: 2025-03-01}\n", encoding="utf-8")
     registry = Registry.load(path)
     assert registry.codes(Period.parse("2024")) == ["A"]
-    assert registry.codes(Period.parse("2025-Q1")) == ["A", "B"]
+    assert registry.codes(Period.parse("2025-Q1")) == ["B"]  # A merged into B during it: B reports both
     assert registry.codes(Period.parse("2025-Q2")) == ["B"]
     path.write_text("departments:\n  - {code: A, name: Sở A, group: g, successor: Z}\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="successor 'Z'"):

@@ -27,14 +27,21 @@ class DossierData:
     """The dossier counts of a province per unit × field, per period, from ``counter`` (which counts a
     list of periods at once). A unit with records is counted from its records; a unit without any from
     its Biểu 06 rows. A unit with neither in a period has **no data** there (docs/data.md §3.4): its counts
-    are unknown (NA), never zeros. Results are kept per period, so a briefing can ask for many views cheaply;
-    the frames it returns are shared by those views: read them, never modify them in place.
+    are unknown (NA), never zeros.
+
+    Views follow the registry's lineage (:meth:`Registry.members`): the units of a view are those reported for
+    a period ``as_of`` (by default the viewed period itself), each summing the counts of the units whose
+    records make it up over the viewed period — a merged unit its predecessors' before the merger, so that a
+    comparison with an earlier period compares like with like. The province sums every unit with data.
+    Results are kept per period and view, so a briefing can ask for many views cheaply; the frames it returns
+    are shared by those views: read them, never modify them in place.
     """
 
     counter: Counter
     registry: Registry
-    _cache: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
-    _units: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _cache: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)  # as counted, per unit
+    _fields: dict[tuple[Period, Period], pd.DataFrame] = field(default_factory=dict, repr=False)
+    _units: dict[tuple[Period, Period], pd.DataFrame] = field(default_factory=dict, repr=False)
     _with_data: dict[Period, frozenset[str]] = field(default_factory=dict, repr=False)
     _scorecards: dict[Period, pd.DataFrame] = field(default_factory=dict, repr=False)
 
@@ -71,55 +78,83 @@ class DossierData:
                 self._with_data[period] = frozenset(counted[period]["department"])
                 self._cache[period] = _with_registry_fields(counted[period], self.registry, period,
                                                             self._with_data[period])
-            self._units.update(self._sum_units(missing))
+            self._units.update(self._sum_units([(period, period) for period in missing]))
 
-    def unit_fields(self, period: Period) -> pd.DataFrame:
-        """Counts per unit × field, for the units with data in ``period`` (their registry fields without
-        dossiers included as zeros)."""
-        self.prefetch([period])
-        return self._cache[period]
+    def unit_fields(self, period: Period, as_of: Period | None = None) -> pd.DataFrame:
+        """Counts per unit × field over ``period`` for the units reported for ``as_of`` that have data (their
+        registry fields without dossiers included as zeros), each unit summing its :meth:`Registry.members`."""
+        view = (period, as_of or period)
+        if view not in self._fields:
+            self.prefetch([period])
+            owners = self._owners(*view)
+            counted = self._cache[period]
+            counted = counted[counted["department"].isin(owners)]
+            if any(owners[code] != code for code in self._with_data[period] if code in owners):
+                summed = sum_counts(counted.assign(department=counted["department"].map(owners)),
+                                    ["period", "department", "field"])
+                counted = summed.assign(source="lineage")[list(counted.columns)]
+            self._fields[view] = counted
+        return self._fields[view]
 
     def has_data(self, period: Period, department: str) -> bool:
-        """Whether the data says anything about the unit's dossiers in ``period``: a record received by its
-        end and not completed before its start, or Biểu 06 rows covering it. Without either, the unit's
-        counts for the period are unknown — not zero."""
-        self.prefetch([period])
-        return department in self._with_data[period]
+        """Whether the data says anything about the unit's dossiers in ``period`` (its own or, before a merger
+        or rename, its predecessors'): a record received by its end and not completed before its start, or
+        Biểu 06 rows covering it. Without either, the unit's counts for the period are unknown — not zero."""
+        return bool(self.sources(period, department))
 
-    def units(self, period: Period) -> pd.DataFrame:
-        """One row per unit active in ``period`` and one for the province (``PROVINCE``): counts, rates and
-        ``has_data``. A unit without data has unknown (NA) counts and rates; the province sums the units
-        with data (and has none itself when no unit has any)."""
+    def sources(self, period: Period, department: str) -> list[str]:
+        """The units whose data makes up ``department``'s counts in ``period`` (:meth:`Registry.members` with
+        data), in registry order: the unit itself unless merged into it or renamed since."""
         self.prefetch([period])
-        return self._units[period]
+        members = self.registry.members(department, period) if department in self.registry else [department]
+        return [code for code in members if code in self._with_data[period]]
 
-    def _sum_units(self, periods: list[Period]) -> dict[Period, pd.DataFrame]:
-        """:meth:`units` of several periods with one sum and one rate computation (``_slot`` numbers them);
+    def units(self, period: Period, as_of: Period | None = None) -> pd.DataFrame:
+        """One row per unit reported for ``as_of`` (default: ``period``) and one for the province
+        (``PROVINCE``): counts over ``period``, rates, ``has_data`` and ``sources`` (the codes whose data the
+        row sums). A unit without data has unknown (NA) counts and rates; the province sums the units with
+        data (and has none itself when no unit has any)."""
+        view = (period, as_of or period)
+        if view not in self._units:
+            self.prefetch([period])
+            self._units.update(self._sum_units([view]))
+        return self._units[view]
+
+    def _owners(self, period: Period, as_of: Period) -> dict[str, str]:
+        """Each unit whose records count in ``period`` → the unit reported for ``as_of`` that they make up."""
+        return {member: code for code in self.registry.codes(as_of)
+                for member in self.registry.members(code, period)}
+
+    def _sum_units(self, views: list[tuple[Period, Period]]) -> dict[tuple[Period, Period], pd.DataFrame]:
+        """:meth:`units` of several views with one sum and one rate computation (``_slot`` numbers them);
         an active unit without data has unknown counts, and so does a unit with an unknown count."""
-        by_field = pd.concat([self._cache[p].assign(_slot=slot) for slot, p in enumerate(periods)],
+        by_field = pd.concat([self.unit_fields(*view).assign(_slot=slot) for slot, view in enumerate(views)],
                              ignore_index=True)
         units = sum_counts(by_field, ["_slot", "department"])
-        active = pd.DataFrame([(slot, code) for slot, p in enumerate(periods) for code in self.registry.codes(p)],
-                              columns=["_slot", "department"]).astype({"_slot": units["_slot"].dtype})
+        reported = [(slot, code, tuple(self.sources(period, code)))
+                    for slot, (period, as_of) in enumerate(views) for code in self.registry.codes(as_of)]
+        active = pd.DataFrame(reported, columns=["_slot", "department", "sources"]).astype(
+            {"_slot": units["_slot"].dtype})
         units = active.merge(units, on=["_slot", "department"], how="left")
-        units["has_data"] = [code in self._with_data[periods[slot]]
-                             for slot, code in zip(units["_slot"], units["department"])]
-        with_data = units[units["has_data"]]
-        province = sum_counts(with_data.assign(department=PROVINCE), ["_slot", "department"])
-        empty = [slot for slot in range(len(periods)) if slot not in set(province["_slot"])]
+        units["has_data"] = units["sources"].map(bool)
+        counted = pd.concat([self._cache[period].assign(_slot=slot) for slot, (period, _) in enumerate(views)],
+                            ignore_index=True)
+        province = sum_counts(counted.assign(department=PROVINCE), ["_slot", "department"])
+        empty = [slot for slot in range(len(views)) if slot not in set(province["_slot"])]
         province = pd.concat([province, pd.DataFrame({"_slot": empty, "department": PROVINCE})], ignore_index=True)
-        province["has_data"] = province["_slot"].isin(with_data["_slot"])
+        province["has_data"] = ~province["_slot"].isin(empty)
+        province["sources"] = [()] * len(province)
         frame = pd.concat([units, province], ignore_index=True)
         frame[list(COUNTS)] = frame[list(COUNTS)].astype("Int64")
         slots = frame.pop("_slot")
-        frame.insert(0, "period", slots.map({slot: p.code for slot, p in enumerate(periods)}))
+        frame.insert(0, "period", slots.map({slot: period.code for slot, (period, _) in enumerate(views)}))
         names = {d.code: d.name for d in self.registry} | {PROVINCE: PROVINCE_LABEL}
         groups = {d.code: d.group for d in self.registry} | {PROVINCE: PROVINCE}
         frame.insert(2, "name", frame["department"].map(names))
         frame.insert(3, "group", frame["department"].map(groups))
         frame = add_rates(frame)
         by_slot = dict(list(frame.groupby(slots)))
-        return {p: by_slot.get(slot, frame.iloc[:0]).reset_index(drop=True) for slot, p in enumerate(periods)}
+        return {view: by_slot.get(slot, frame.iloc[:0]).reset_index(drop=True) for slot, view in enumerate(views)}
 
 
 def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Period,
@@ -142,13 +177,16 @@ def _with_registry_fields(frame: pd.DataFrame, registry: Registry, period: Perio
 
 def scorecard(data: DossierData, period: Period) -> pd.DataFrame:
     """Every unit and the province in ``period``: counts, rates, 766 scores, changes against the previous
-    period (``_prev``) and the same period a year earlier (``_year``), and ranks within the unit's group.
+    period (``_prev``) and the same period a year earlier (``_year``) — each unit against the units it was
+    made of then (``sources_prev``, ``sources_year``) — and ranks within the unit's group.
     Computed once per period of ``data`` (a shared frame, like :meth:`DossierData.units`)."""
     if period not in data._scorecards:
         keys = ["department"]
         current = data.units(period)
-        current = add_changes(current, data.units(period.previous()), "prev", keys)
-        current = add_changes(current, data.units(period.year_ago()), "year", keys)
+        for earlier, suffix in ((period.previous(), "prev"), (period.year_ago(), "year")):
+            then = data.units(earlier, as_of=period)
+            current = add_changes(current, then, suffix, keys)
+            current[f"sources_{suffix}"] = current["department"].map(then.set_index("department")["sources"])
         data._scorecards[period] = add_ranks(current)
     return data._scorecards[period]
 
@@ -166,10 +204,11 @@ def field_table(data: DossierData, period: Period, department: str) -> pd.DataFr
 
 
 def trend(data: DossierData, period: Period, department: str, count: int = TREND_PERIODS) -> pd.DataFrame:
-    """Rates of the unit and of the province over the ``count`` periods ending with ``period``."""
+    """Rates of the unit (with its predecessors before a merger) and of the province over the ``count`` periods
+    ending with ``period``."""
     rows = []
     for each in period.history(count):
-        units = data.units(each).set_index("department")
+        units = data.units(each, as_of=period).set_index("department")
         unit = units.loc[department] if department in units.index else None
         rows.append({
             "period": each.code,

@@ -109,15 +109,10 @@ def _left_out(document: Document) -> list[str]:
     """What the workbook does not hold, said on its first sheet."""
     blocks = [block for section in document.sections for block in section.blocks]
     parts = [label for kind, label in LEFT_OUT.items() if any(isinstance(block, kind) for block in blocks)]
-    lines = [f"Bảng tính này không có {_listed(parts)} của báo cáo."] if parts else []
+    lines = [f"Bảng tính này không có {fmt.listing(parts)} của báo cáo."] if parts else []
     if not any(_is_bieu06(table) for _, table in _tables(document)):
         lines.append(NO_BIEU06)
     return lines
-
-
-def _listed(parts: list[str]) -> str:
-    """``["a", "b", "c"]`` → ``a, b và c``."""
-    return " và ".join(filter(None, (", ".join(parts[:-1]), parts[-1])))
 
 
 class _Styles:

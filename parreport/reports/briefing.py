@@ -73,6 +73,7 @@ class Briefing:
     par: ParData | None = None  # PAR Index and SIPAS scores, for a year's briefing
     index_766: s766.Figures766 | None = None  # official and computed 766 scores of every unit
     dossiers: DossierData | None = None  # the counts of every period, for why the rates moved
+    registry: Registry | None = None  # names the units a merged unit's figures come from
 
     @property
     def has_766(self) -> bool:
@@ -165,8 +166,29 @@ class Briefing:
     def paragraphs(self) -> list[str]:
         context = {"u": self.card, "period": self.period, "subject": self.subject,
                    "previous": self.period.previous(), "year_ago": self.period.year_ago(),
-                   "show_year_ago": self.period.kind != "Y", "ranked_set": group_set(self.unit.group)}
+                   "show_year_ago": self.period.kind != "Y", "ranked_set": group_set(self.unit.group),
+                   "lineage_prev": self.whose(self.card.get("sources_prev")),
+                   "lineage_year": self.whose(self.card.get("sources_year")),
+                   "merged_note": self.merged_note()}
         return [render("summary.txt.j2", **context), render("rates.txt.j2", **context)]
+
+    def whose(self, sources: tuple[str, ...] | None) -> str:
+        """" (số liệu của Sở TN&MT và Sở NN&PTNT)" when figures set beside the unit's are not its own alone
+        (a period before its merger or rename, see :meth:`Registry.members`); else nothing."""
+        if not sources or tuple(sources) == (self.unit.code,) or self.registry is None:
+            return ""
+        return f" (số liệu của {fmt.listing([self.registry.get(code).short_name for code in sources])})"
+
+    def merged_note(self) -> str:
+        """That the period's figures include the dossiers of units merged into this one (received before the
+        merger), naming them and the day each ended; empty when the figures are the unit's own alone."""
+        others = [self.registry.get(code) for code in self.card.get("sources") or () if code != self.unit.code] \
+            if self.registry is not None else []
+        if not others:
+            return ""
+        listed = fmt.listing([f"{unit.short_name}" + (f" (đến ngày {fmt.day(unit.valid_to)})" if unit.valid_to
+                                                      else "") for unit in others])
+        return f"Số liệu của kỳ gồm cả hồ sơ của {listed}, nay thuộc {self.unit.short_name}."
 
     def attention_points(self) -> list[str]:
         """Indicators outside the 766 index below their targets (the 766 section lists its own), fields below
@@ -226,7 +248,7 @@ def load_briefing(
     frame = scorecard(dossiers, period)
     card = frame.set_index("department")
     if unit.code not in card.index:
-        raise ConfigError(f"{unit.code} ({unit.name}) did not exist in {period.label_vi}")
+        raise ConfigError(inputs.registry.not_reported(unit.code, period))
     scored = inputs.par is not None and inputs.par.unit(unit.code, period.year) is not None  # a year's PAR Index
     figures_766 = inputs.figures_766(tolerance_766)
     official = unit.code in units_scored(figures_766.scores, period)
@@ -246,4 +268,5 @@ def load_briefing(
         par=inputs.par,
         index_766=figures_766,
         dossiers=dossiers,
+        registry=inputs.registry,
     )

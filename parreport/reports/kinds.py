@@ -44,11 +44,10 @@ class ReportKind:
         if self.scope == PROVINCE_SCOPE:
             return [PROVINCE] if wanted is None or PROVINCE in wanted else []
         codes = registry.codes(period) if wanted is None else [code for code in wanted if code != PROVINCE]
+        reported = registry.codes(period)
         for code in codes:
-            unit = registry.get(code)
-            if not unit.active_in(period):
-                raise ConfigError(f"{code} ({unit.name}) did not exist in {period.label_vi} "
-                                  f"(valid {unit.valid_from or '…'} to {unit.valid_to or '…'})")
+            if code not in reported:
+                raise ConfigError(registry.not_reported(code, period))
         if self.scope == ANY_SCOPE and (wanted is None or PROVINCE in wanted):
             codes = [*codes, PROVINCE]
         return codes

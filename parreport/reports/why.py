@@ -296,7 +296,7 @@ def change_section_blocks(dossiers: DossierData, period: Period, department: str
     label = label or _label(previous_period, period)
     if not dossiers.has_data(previous_period, department):
         return [Paragraphs([f"Chưa có dữ liệu hồ sơ của {label} để phân tích nguyên nhân thay đổi các tỷ lệ."])]
-    old, new = dossiers.unit_fields(previous_period), dossiers.unit_fields(period)
+    old, new = dossiers.unit_fields(previous_period, as_of=period), dossiers.unit_fields(period)
     old, new = old[old["department"] == department], new[new["department"] == department]
     decompositions = {measure: decompose_measure(old, new, measure, "field") for measure in measures}
     return _blocks(decompositions, label, previous_period, period, FIELDS, {}, {}, "", charts,
@@ -311,7 +311,7 @@ def province_change_blocks(dossiers: DossierData, period: Period, previous_perio
     their short names on the chart) in place of fields. The province sums the units with data (docs/data.md
     §3.4): a unit without data in one of the periods appears or disappears."""
     label = label or _label(previous_period, period)
-    old, new = dossiers.unit_fields(previous_period), dossiers.unit_fields(period)
+    old, new = dossiers.unit_fields(previous_period, as_of=period), dossiers.unit_fields(period)
     if old.empty:
         return [Paragraphs([f"Chưa có dữ liệu hồ sơ của {label} để phân tích nguyên nhân thay đổi các tỷ lệ "
                             "toàn tỉnh."])]
