@@ -77,19 +77,24 @@ def compile_package() -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(Path(parreport.__file__).parent)], check=True)
 
 
-def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool) -> tuple[float, list, float]:
+def timed_batch(spec: BatchSpec, out: Path, store: Path, workers: int, force: bool,
+                departments: list[str] | None = None, memory: list[float] | None = None) -> tuple[float, list, float]:
     """Wall seconds of the ``parreport run`` command for ``spec`` (its interpreter's start and imports
-    included), each report's department, status and reuse (from the manifest), and the peak RSS (MB) of its
-    process tree."""
+    included; ``departments`` None = the spec's units), each report's department, status and reuse (from the
+    manifest), and the peak RSS (MB) of its process tree (each 0,2 s sample appended to ``memory`` if given)."""
     command = [str(BIN / "parreport"), "run", "--data", str(store), "--out", str(out), "--workers", str(workers),
                "--no-progress", *(f"--{key}={value}" for key, values in
-                                  (("report", spec.reports), ("period", spec.periods), ("format", spec.formats))
-                                  for value in values), *(["--force"] if force else [])]
+                                  (("report", spec.reports), ("period", spec.periods), ("format", spec.formats),
+                                   ("department", departments or ())) for value in values),
+               *(["--force"] if force else [])]
     started = time.perf_counter()
     batch = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     peak = 0.0
     while batch.poll() is None:
-        peak = max(peak, tree_rss_mb(batch.pid))
+        sample = tree_rss_mb(batch.pid)
+        peak = max(peak, sample)
+        if memory is not None:
+            memory.append(sample)
         time.sleep(0.2)
     seconds = time.perf_counter() - started
     if batch.returncode != 0:
