@@ -7,18 +7,57 @@ lineage they make is answered here, in one place (:meth:`Registry.members`, :met
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from parreport.errors import ConfigError, UnknownUnitError
+from parreport.errors import ConfigError, UnknownUnit, UnknownUnitError
 from parreport.periods import Period
 from parreport.yamlfile import read_yaml
 
 
+def _tidy(text: str) -> str:
+    """A unit's name as data writes it, tidied: NFC, spaces collapsed, a dash (-, – or —) as " - "."""
+    return _DASH.sub(" - ", " ".join(unicodedata.normalize("NFC", str(text)).split()))
+
+
+def _spelled_out(text: str) -> str:
+    """``text`` tidied, with the abbreviation "UBND" written out: "UBND xã Hy Cương" → "Ủy ban nhân dân xã Hy Cương"."""
+    return _UBND.sub("Ủy ban nhân dân", _tidy(text))
+
+
 def _key(text: str) -> str:
-    return unicodedata.normalize("NFC", str(text)).strip().casefold()
+    """How a unit's code, name, short name or alias is compared with data (the one place it is decided):
+    :func:`_spelled_out`, case-folded, and the tone mark of a final "oa", "oe", "uy" on its first vowel
+    whichever way it was typed ("Uỷ ban" = "Ủy ban", "Hoà" = "Hòa")."""
+    key = unicodedata.normalize("NFD", _spelled_out(text).casefold())
+    return unicodedata.normalize("NFC", _TONE_ON_SECOND.sub(lambda m: m[0][0] + m[0][2] + m[0][1], key))
+
+
+def _split_province(text: str) -> tuple[str, str | None]:
+    """A dashboard name and the province it ends with: "Sở Công Thương - Tỉnh Phú Thọ" → ("Sở Công Thương",
+    "Tỉnh Phú Thọ"); also "- Thành phố Hà Nội", "- TP. Hồ Chí Minh"; (text, None) without such an ending."""
+    match = _PROVINCE_SUFFIX.fullmatch(_tidy(text))
+    return (match["unit"], match["province"]) if match else (_tidy(text), None)
+
+
+def _province_key(name: str) -> str:
+    """A province compared without "Tỉnh", "Thành phố" or "TP.": "TP. Hồ Chí Minh" = "Thành phố Hồ Chí Minh"."""
+    return _PROVINCE_KIND.sub("", _key(name))
+
+
+def _looks_like_code(text: str) -> bool:
+    """A value without spaces ("H44.07", "000.00.44.H44", "SCT") is taken for a code rather than a name."""
+    return len(_tidy(text).split()) == 1
+
+
+_DASH = re.compile(r"\s*[-–—]\s*")
+_UBND = re.compile(r"\bUBND\b", re.IGNORECASE)
+_TONE_ON_SECOND = re.compile("(?:o[ae]|uy)[\u0300\u0301\u0303\u0309\u0323](?!\\w)")  # NFD: vowel, vowel, tone
+_PROVINCE_SUFFIX = re.compile(r"(?P<unit>.*\S) - (?P<province>(?:tỉnh|thành phố) \S.*|tp\.? ?\S.*)", re.IGNORECASE)
+_PROVINCE_KIND = re.compile(r"^(?:tỉnh|thành phố|tp\.?)\s*")
 
 
 @dataclass(frozen=True)
@@ -78,7 +117,11 @@ class Registry:
     def __post_init__(self) -> None:
         for dept in self.departments.values():
             for alias in (dept.code, dept.name, dept.short_name, *dept.aliases):
-                self._lookup.setdefault(_key(alias), dept.code)
+                other = self._lookup.setdefault(_key(alias), dept.code)
+                if other != dept.code:
+                    raise ConfigError(f"{self.source}: {alias!r} names two units, {other} and {dept.code}; a code, name, "
+                                      "short name or alias must name one unit only (data naming it would be "
+                                      "ambiguous): rename one or drop the alias")
 
     @classmethod
     def load(cls, path: str | Path) -> "Registry":
@@ -124,34 +167,72 @@ class Registry:
             ) from None
 
     def resolve(self, name_or_code: str, file: str | Path, row: int | None = None, column: str | None = None) -> str:
-        """The code of the unit a data file names, or :class:`UnknownUnitError` naming unit and file."""
+        """The code of the unit a data file names (by code, name, short name or alias; compared as :func:`_key`
+        says), or :class:`UnknownUnitError` naming the unit, the file and a registry entry to paste.
+
+        A name ending in a province, as the national dashboard writes it ("Sở Công Thương - Tỉnh Phú Thọ"),
+        is the unit named without it when the province is the registry's own; a unit of another province is
+        an error saying so (unless an alias lists it as written: a merged province, docs/merged-province.md).
+        """
         code = self._lookup.get(_key(name_or_code))
-        if code is None:
-            raise UnknownUnitError(
-                file, f"unknown unit {name_or_code!r}", row=row, column=column,
-                expected=f"a code, name or short name from the registry {self.source}",
-            )
-        return code
+        if code is not None:
+            return code
+        found = _tidy(name_or_code)
+        unit, province = _split_province(name_or_code)
+        other = province if province and self.province and _province_key(province) != _province_key(self.province) \
+            else None
+        if province and not other:
+            code = self._lookup.get(_key(unit))
+            if code is not None:
+                return code
+        as_code = _looks_like_code(unit)
+        raise UnknownUnitError(file, [UnknownUnit(
+            found, row, key=_key(unit), name=None if as_code else _spelled_out(unit),
+            code=unit if as_code else None, other_province=other, spellings=(found,))],
+            column=column, registry=self.source, province=self.province)
 
     def codes(self, period: Period | None = None, group: str | None = None) -> list[str]:
-        """Codes of the units reported for ``period`` (of ``group``), in registry order: those active in it,
-        but for a unit merged or renamed during it, whose figures its successor reports (:meth:`members`)."""
+        """Codes of the units reported for ``period`` (of ``group``), in registry order: those standing at its
+        end, and those ending within it without a successor; a unit merged or renamed during it is reported
+        by its successor (:meth:`reporter`)."""
         return [
             dept.code for dept in self
-            if (period is None or (dept.active_in(period) and self.absorbed_by(dept.code, period) is None))
+            if (period is None or self.reporter(dept.code, period) == dept.code)
             and (group is None or dept.group == group)
         ]
 
-    def absorbed_by(self, code: str, period: Period) -> str | None:
-        """The successor that reports the figures of ``code`` for ``period`` (the first unit down its successor
-        links that is active in ``period``, other than itself), or None when the unit reports its own."""
-        seen, successor = {code}, self.departments[code].successor
-        while successor is not None and successor not in seen:
-            if self.departments[successor].active_in(period):
-                return successor
-            seen.add(successor)
-            successor = self.departments[successor].successor
+    def reporter(self, code: str, period: Period) -> str | None:
+        """The unit reported for ``period`` whose figures include those of ``code``: ``code`` itself when it
+        exists in ``period`` and did not end within it in favour of a successor, else the first unit down its
+        successor links that is reported; None for a unit that had not started yet or ended without successor."""
+        seen = set()
+        while code is not None and code not in seen:
+            unit = self.departments[code]
+            ended = unit.valid_to is not None and unit.valid_to < period.end
+            if unit.active_in(period) and not (ended and unit.successor):
+                return code
+            if not ended:
+                return None  # starts after the period
+            seen.add(code)
+            code = unit.successor
         return None
+
+    def absorbed_by(self, code: str, period: Period) -> str | None:
+        """The successor that reports the figures of ``code`` for ``period``, or None when it reports its own
+        (or is not reported at all)."""
+        reporter = self.reporter(code, period)
+        return reporter if reporter != code else None
+
+    def owners(self, period: Period, as_of: Period | None = None) -> dict[str, str]:
+        """Each unit whose records may count in ``period`` (started by its end) → the unit reported for
+        ``as_of`` (default: ``period``; a later period when comparing) whose figures its records make up."""
+        owners = {}
+        for dept in self:
+            if dept.valid_from is None or dept.valid_from <= period.end:
+                reporter = self.reporter(dept.code, as_of or period)
+                if reporter is not None:
+                    owners[dept.code] = reporter
+        return owners
 
     def not_reported(self, code: str, period: Period) -> str:
         """Why unit ``code`` has no report for ``period``: it did not exist, or its successor reports its figures."""
@@ -175,14 +256,12 @@ class Registry:
             frontier = direct
         return [dept.code for dept in self if dept.code in found]
 
-    def members(self, code: str, period: Period) -> list[str]:
-        """The units whose records make up unit ``code`` over ``period``: the unit itself and each predecessor
-        that existed by the end of ``period`` (a predecessor's dossiers still open at the merger count in the
-        periods after it), in registry order. Counts are summed over these units; scores (PAR Index, SIPAS,
-        766) never are."""
-        before = set(self.predecessors(code))
-        return [dept.code for dept in self if dept.code == code or (
-            dept.code in before and (dept.valid_from is None or dept.valid_from <= period.end))]
+    def members(self, code: str, period: Period, as_of: Period | None = None) -> list[str]:
+        """The units whose records make up unit ``code`` (reported for ``as_of``, default ``period``) over
+        ``period``, in registry order: the unit itself and the predecessors merged or renamed into it by then
+        that had started by the end of ``period`` (a predecessor's dossiers still open at the merger count in
+        the periods after it). Counts are summed over these units; scores (PAR Index, SIPAS, 766) never are."""
+        return [member for member, owner in self.owners(period, as_of).items() if owner == code]
 
 
 def _department(entry: object, where: str) -> Department:

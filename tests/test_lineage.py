@@ -117,7 +117,8 @@ def test_the_units_of_a_period_are_those_standing_at_its_end(registry_path):
     registry = Registry.load(registry_path)
     assert registry.codes(Q2_2024) == ["A", "B", "R1", "S"]
     assert registry.codes(Q1_2025) == ["C", "R2", "N", "S"]          # A and B merged into C during it
-    assert registry.members("C", Q2_2024) == ["A", "B", "C"] and registry.members("S", Q2_2025) == ["S"]
+    assert registry.members("C", Q2_2024, as_of=Q2_2025) == ["A", "B"] and registry.members("S", Q2_2025) == ["S"]
+    assert registry.members("C", Q2_2025) == ["A", "B", "C"]        # A's dossiers open at the merger count on
     with pytest.raises(ConfigError, match="reported by its successor C"):
         from parreport.reports.kinds import kinds
         kinds()["briefing"].units(registry, Q1_2025, ["A"])

@@ -86,7 +86,7 @@ class DossierData:
         view = (period, as_of or period)
         if view not in self._fields:
             self.prefetch([period])
-            owners = self._owners(*view)
+            owners = self.registry.owners(*view)
             counted = self._cache[period]
             counted = counted[counted["department"].isin(owners)]
             if any(owners[code] != code for code in self._with_data[period] if code in owners):
@@ -96,17 +96,18 @@ class DossierData:
             self._fields[view] = counted
         return self._fields[view]
 
-    def has_data(self, period: Period, department: str) -> bool:
-        """Whether the data says anything about the unit's dossiers in ``period`` (its own or, before a merger
-        or rename, its predecessors'): a record received by its end and not completed before its start, or
-        Biểu 06 rows covering it. Without either, the unit's counts for the period are unknown — not zero."""
-        return bool(self.sources(period, department))
+    def has_data(self, period: Period, department: str, as_of: Period | None = None) -> bool:
+        """Whether the data says anything about the unit's dossiers in ``period`` (its own or its predecessors',
+        the unit being reported for ``as_of``, by default ``period``): a record received by its end and not
+        completed before its start, or Biểu 06 rows covering it. Without either, the unit's counts for the
+        period are unknown — not zero."""
+        return bool(self.sources(period, department, as_of))
 
-    def sources(self, period: Period, department: str) -> list[str]:
+    def sources(self, period: Period, department: str, as_of: Period | None = None) -> list[str]:
         """The units whose data makes up ``department``'s counts in ``period`` (:meth:`Registry.members` with
         data), in registry order: the unit itself unless merged into it or renamed since."""
         self.prefetch([period])
-        members = self.registry.members(department, period) if department in self.registry else [department]
+        members = self.registry.members(department, period, as_of) if department in self.registry else [department]
         return [code for code in members if code in self._with_data[period]]
 
     def units(self, period: Period, as_of: Period | None = None) -> pd.DataFrame:
@@ -120,19 +121,19 @@ class DossierData:
             self._units.update(self._sum_units([view]))
         return self._units[view]
 
-    def _owners(self, period: Period, as_of: Period) -> dict[str, str]:
-        """Each unit whose records count in ``period`` → the unit reported for ``as_of`` that they make up."""
-        return {member: code for code in self.registry.codes(as_of)
-                for member in self.registry.members(code, period)}
-
     def _sum_units(self, views: list[tuple[Period, Period]]) -> dict[tuple[Period, Period], pd.DataFrame]:
         """:meth:`units` of several views with one sum and one rate computation (``_slot`` numbers them);
         an active unit without data has unknown counts, and so does a unit with an unknown count."""
         by_field = pd.concat([self.unit_fields(*view).assign(_slot=slot) for slot, view in enumerate(views)],
                              ignore_index=True)
         units = sum_counts(by_field, ["_slot", "department"])
-        reported = [(slot, code, tuple(self.sources(period, code)))
-                    for slot, (period, as_of) in enumerate(views) for code in self.registry.codes(as_of)]
+        reported = []
+        for slot, (period, as_of) in enumerate(views):
+            sources: dict[str, list[str]] = {}
+            for member, owner in self.registry.owners(period, as_of).items():
+                if member in self._with_data[period]:
+                    sources.setdefault(owner, []).append(member)
+            reported += [(slot, code, tuple(sources.get(code, ()))) for code in self.registry.codes(as_of)]
         active = pd.DataFrame(reported, columns=["_slot", "department", "sources"]).astype(
             {"_slot": units["_slot"].dtype})
         units = active.merge(units, on=["_slot", "department"], how="left")

@@ -13,8 +13,10 @@ import pandas as pd
 
 from parreport.catalogue import GROUPS, SCORED, Indicator
 from parreport.metrics.definitions import DEFAULT_TOLERANCE, PROVINCE, check_tolerance
+from parreport.metrics.par_index import score_series
 from parreport.metrics.rates import rank_column
 from parreport.periods import Period
+from parreport.registry import Registry
 
 _EPSILON = 1e-9  # absorbs the binary error of differences of two-decimal numbers (0,05 stays within 0,05)
 HISTORY_QUARTERS = 8
@@ -129,23 +131,76 @@ def cross_check(frame: pd.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pd
     return pd.DataFrame(rows, columns=columns)
 
 
+BEFORE = "before_"  # official_history's columns of a predecessor series: before_<code>, rank_before_<code>, …
+
+
 def official_history(scores: pd.DataFrame, period: Period, department: str,
-                     count: int = HISTORY_QUARTERS) -> pd.DataFrame:
-    """Official totals of the unit and the average of the province's units over the ``count`` quarters
-    ending with ``period``'s last quarter: columns ``period``, ``period_label``, ``unit``, ``province``.
-    A unit's total is known only when all six group scores are (as in :func:`official_scores`)."""
+                     count: int = HISTORY_QUARTERS, registry: Registry | None = None) -> pd.DataFrame:
+    """Official totals over the ``count`` quarters ending with ``period``'s last quarter: columns ``period``,
+    ``period_label``, ``unit`` (the unit's total), ``unit_department`` (whose total it is), ``unit_rank``,
+    ``unit_rank_of``, ``province`` (the average of the units' totals). A unit's total is known only when all
+    six group scores are (as in :func:`official_scores`).
+
+    With a ``registry``, each quarter counts only the units reported for it (:meth:`Registry.codes`): the
+    province average is theirs and a rank is among those of the same group (ties share the better place).
+    The unit's series follows its renames (:func:`~parreport.metrics.par_index.own_series`: the total under
+    a former name is the same series), and each line of units merged into it adds its own series as columns
+    ``before_<code>`` (the total), ``before_<code>_department``, ``rank_before_<code>`` and
+    ``rank_of_before_<code>``, ``<code>`` being the newest unit of that line (:func:`before_columns`). The
+    series are set side by side, never summed nor averaged. Without a registry there are no ranks."""
     last = Period(period.year, "Q", (period.last_month - 1) // 3 + 1, period.convention)
     quarters = last.history(count)
     rows = scores[scores["period"].isin([quarter.code for quarter in quarters]) & scores["indicator"].isna()]
     groups = rows.pivot(index=["period", "department"], columns="group", values="score")
     groups = groups.reindex(columns=list(GROUPS)).astype("Float64")
-    totals = groups.sum(axis=1).where(groups.notna().all(axis=1))  # one query for every quarter
+    totals = groups.sum(axis=1).where(groups.notna().all(axis=1)).dropna()  # one query for every quarter
+    if registry is not None:
+        reported = {(quarter.code, code) for quarter in quarters for code in registry.codes(quarter)}
+        totals = totals[[key in reported for key in totals.index]]
+    totals = totals.astype("float64")
     history = pd.DataFrame({"period": [quarter.code for quarter in quarters],
                             "period_label": [quarter.short_label for quarter in quarters]})
-    history["unit"] = [totals.get((quarter.code, department), pd.NA) for quarter in quarters]
-    history["province"] = history["period"].map(totals.groupby(level="period").mean())
-    history[["unit", "province"]] = history[["unit", "province"]].astype("Float64")
-    return history
+    history["province"] = history["period"].map(totals.groupby(level="period").mean()).astype("Float64")
+    known = registry is not None and department in registry
+    lines = score_series(registry, department) if known else [(department,)]
+    for number, codes in enumerate(lines):
+        column = "unit" if number == 0 else f"{BEFORE}{codes[0]}"
+        ranks = ("unit_rank", "unit_rank_of") if number == 0 else (f"rank_{column}", f"rank_of_{column}")
+        found = [_series_total(totals, quarter.code, codes) for quarter in quarters]
+        if number and all(code is None for code, _ in found):
+            continue  # a predecessor with no total in these quarters
+        history[column] = pd.array([value for _, value in found], dtype="Float64")
+        history[f"{column}_department"] = pd.array([code for code, _ in found], dtype="object")
+        places = [_rank(totals, quarter.code, code, value, registry) if known and code is not None else (None, None)
+                  for quarter, (code, value) in zip(quarters, found)]
+        history[ranks[0]] = pd.array([place for place, _ in places], dtype="Int64")
+        history[ranks[1]] = pd.array([of for _, of in places], dtype="Int64")
+    columns = ["period", "period_label", "unit", "unit_department", "unit_rank", "unit_rank_of", "province"]
+    return history[columns + [column for column in history.columns if column not in columns]]
+
+
+def before_columns(history: pd.DataFrame) -> list[str]:
+    """The predecessor series of an :func:`official_history` (``before_<code>``), in registry order."""
+    return [column for column in history.columns
+            if column.startswith(BEFORE) and not column.endswith("_department")]
+
+
+def _series_total(totals: pd.Series, quarter: str, codes: tuple[str, ...]) -> tuple[str | None, float | None]:
+    """The first unit of ``codes`` (newest first) with a total in ``quarter``, and that total."""
+    for code in codes:
+        if (quarter, code) in totals.index:
+            return code, float(totals[(quarter, code)])
+    return None, None
+
+
+def _rank(totals: pd.Series, quarter: str, code: str, value: float, registry: Registry) -> tuple[int, int]:
+    """The place of ``code``'s total ``value`` among the totals of ``quarter`` of the units of its group
+    (highest first, ties sharing the better place), and how many there are."""
+    group = registry.get(code).group
+    same = [float(total) for (period, unit), total in totals.items()
+            if period == quarter and unit in registry and registry.get(unit).group == group]
+    place = 1 + sum(round(total, 9) > round(value, 9) for total in same)
+    return place, len(same)
 
 
 MOVEMENT_COLUMNS = ["department", "group", "total", "rank", "rank_of", "total_before", "rank_before",

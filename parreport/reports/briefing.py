@@ -88,13 +88,15 @@ class Briefing:
         if not self.has_dossiers:
             sections = [Section("highlights", "Kết quả nổi bật", [Paragraphs([self.no_dossiers()], notice=True)])]
             if self.has_766:
-                sections += [s766.unit_section(self.index_766, self.unit.code, self.unit.short_name,
-                                               self.targets, dossiers=False), self.reach_section()]
+                sections += [s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets,
+                                               dossiers=False, registry=self.registry),
+                             self.reach_section()]
         else:
             sections = [
                 Section("highlights", "Kết quả nổi bật", [self.kpis(), Paragraphs(self.paragraphs())]),
                 why.change_section(self.dossiers, self.period, self.unit.code),
-                *([s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets),
+                *([s766.unit_section(self.index_766, self.unit.code, self.unit.short_name, self.targets,
+                                     registry=self.registry),
                    self.reach_section()] if self.index_766 is not None else []),
                 Section("fields", "Kết quả giải quyết hồ sơ theo lĩnh vực", [self.field_table()]),
                 Section("charts", "Diễn biến và cơ cấu hồ sơ", self.chart_blocks()),

@@ -363,7 +363,8 @@ def _unit_parts_of(b) -> Parts:
     else:
         parts.add("results.tthc", Paragraphs([b.no_dossiers()]))
     if b.index_766 is not None and (b.has_dossiers or b.has_766):
-        section = s766.unit_section(b.index_766, b.unit.code, b.unit.short_name, b.targets, dossiers=b.has_dossiers)
+        section = s766.unit_section(b.index_766, b.unit.code, b.unit.short_name, b.targets, dossiers=b.has_dossiers,
+                                    registry=b.registry)
         _add_766(parts, section)
         if b.has_766:
             parts.add("results.digital", *_digital_766(b.index_766.row(b.unit.code), label, ""))

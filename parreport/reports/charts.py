@@ -99,44 +99,68 @@ def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
                               percent_axis, lambda low: (max(0.0, min(low, 0.9) - 0.02), 1.01))
 
 
-def score_trend(frame: pd.DataFrame, unit_label: str, maximum: float) -> Chart:
-    """Official 766 total per quarter (columns period_label, unit, province = the average of the units)."""
+def score_trend(frame: pd.DataFrame, unit_label: str, maximum: float, others: dict[str, str] | None = None) -> Chart:
+    """Official 766 total per quarter (columns period_label, unit, province = the average of the units), and
+    one line per unit merged into the unit (``others``: column of ``frame`` → short name), each over the
+    quarters before the merger: never summed. Lines differ by style and marker as well as colour, so they stay
+    apart in grey print; the legend names each."""
     return _unit_and_province(frame, unit_label, "Tổng điểm Bộ chỉ số 766 (điểm công bố)",
                               "Chưa có điểm công bố trong các quý này", "Trung bình toàn tỉnh",
                               lambda value: fmt.score(value, maximum), lambda axis: axis.set_major_formatter(
                                   FuncFormatter(lambda value, _pos: fmt.number(value))),
-                              lambda low: (max(0.0, min(low, 0.8 * maximum) - 0.02 * maximum), 1.01 * maximum))
+                              lambda low: (max(0.0, min(low, 0.8 * maximum) - 0.02 * maximum), 1.01 * maximum),
+                              others or {})
+
+
+# Lines of the units merged into a unit (score_trend): colour, line style, marker — apart in grey print too.
+BEFORE_STYLES = (("#b7791f", (0, (5, 2)), "s"), ("#2f855a", (0, (1.5, 1.5)), "^"),
+                 ("#805ad5", (0, (6, 2, 1.5, 2)), "D"), ("#c05621", (0, (3, 3)), "v"))
 
 
 def _unit_and_province(frame: pd.DataFrame, unit_label: str, title: str, nothing: str, province_label: str,
-                       written, value_axis, limits) -> Chart:
+                       written, value_axis, limits, others: dict[str, str] | None = None) -> Chart:
     """A line per period of the unit against the province, the unit's last value written above its point
-    and the legend under the axes.
+    and the legend under the axes; with ``others`` (column → label) a dashed line with its own marker for each.
     ``written`` writes a value, ``value_axis`` formats the y axis, ``limits`` gives it from the lowest value."""
-    if frame["unit"].isna().all():
+    others = others or {}
+    if frame[["unit", *others]].isna().all().all():
         return empty(title, nothing)
     with rc_context(HOUSE_STYLE):
-        fig, axes = new_figure(2.8)
+        fig, axes = new_figure(2.8 if not others else 3.1)
         positions = range(len(frame))
         unit = frame["unit"].astype("float64")
         province = frame["province"].astype("float64")
         axes.plot(positions, province, color=PROVINCE_GREY, linewidth=1.6, marker="o", markersize=3.5,
-                  label=province_label)
+                  label=province_label, **({"linestyle": (0, (1, 1.5))} if others else {}))
+        lowest = [unit.min(skipna=True), province.min(skipna=True)]
+        for (column, label), (colour, style, marker) in zip(others.items(), BEFORE_STYLES * len(others)):
+            values = frame[column].astype("float64")
+            axes.plot(positions, values, color=colour, linewidth=1.8, linestyle=style, marker=marker,
+                      markersize=4.5, markerfacecolor="white", label=label)
+            lowest.append(values.min(skipna=True))
         axes.plot(positions, unit, color=ACCENT, linewidth=2.2, marker="o", markersize=4.5, label=unit_label)
         last = unit.last_valid_index()
         if last is not None:
             axes.annotate(written(unit[last]), (positions[last], unit[last]), textcoords="offset points",
                           xytext=(0, 7), ha="center", color=ACCENT, fontweight="bold")
-        axes.set_ylim(*limits(min(unit.min(skipna=True), province.min(skipna=True))))
+        axes.set_ylim(*limits(np.nanmin(lowest)))
         axes.set_xticks(list(positions), frame["period_label"])
         value_axis(axes.yaxis)
         axes.set_title(title)
-        fig.legend(loc="outside lower center", ncols=2)  # under the axes: no line can run beneath it
+        fig.legend(loc="outside lower center", ncols=min(4, 2 + len(others)))  # no line can run beneath it
     labels = frame["period_label"]
     alt = (f"{title} của {unit_label} so với {province_label.lower()} từ {labels.iloc[0]} đến {labels.iloc[-1]}"
            + (f"; kỳ gần nhất đạt {written(unit[last])}" if last is not None else "")
-           + (f", {province_label.lower()} {written(province.iloc[-1])}" if pd.notna(province.iloc[-1]) else "") + ".")
-    return finish(fig, title, alt)
+           + (f", {province_label.lower()} {written(province.iloc[-1])}" if pd.notna(province.iloc[-1]) else ""))
+    befores = []
+    for column, label in others.items():
+        values = frame[column].astype("float64")
+        final = values.last_valid_index()
+        if final is not None:
+            befores.append(f"{label} (đến {labels.iloc[final]}: {written(values[final])})")
+    if befores:
+        alt += f"; trước khi hợp nhất, mỗi đơn vị một đường riêng: {', '.join(befores)}"
+    return finish(fig, title, alt + ".")
 
 
 def resolved_by_field(frame: pd.DataFrame) -> Chart:

@@ -2,7 +2,10 @@
 province-wide list of disagreements ``parreport check-766`` prints.
 
 Official scores are the dashboard's; every figure computed from dossiers says so ("tính từ dữ liệu hồ sơ").
-Labels, maxima and rules come from the catalogue (:mod:`parreport.catalogue`).
+Labels, maxima and rules come from the catalogue (:mod:`parreport.catalogue`). Across a merger, the quarters
+before it show each predecessor's own total beside the unit's, and a total is compared only with the unit's own
+(a rename keeps one series); the predecessors' totals are named side by side, never summed (docs/data.md §2.5,
+"Scores across mergers and renames").
 """
 from __future__ import annotations
 
@@ -16,7 +19,8 @@ from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
 from parreport.metrics.definitions import DEFAULT_TOLERANCE, check_tolerance
-from parreport.metrics.s766 import cross_check, has_official, official_column, official_history, scorecard_766
+from parreport.metrics.s766 import (BEFORE, before_columns, cross_check, has_official, official_column,
+                                    official_history, scorecard_766)
 from parreport.periods import Period
 from parreport.registry import Registry
 from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
@@ -78,16 +82,23 @@ class Figures766:
 
 # --- a unit's section ------------------------------------------------------------------------------------
 def unit_section(figures: Figures766, department: str, unit_label: str, targets: dict[str, float],
-                 dossiers: bool = True) -> Section:
+                 dossiers: bool = True, registry: Registry | None = None) -> Section:
     """The section of a unit's briefing: official total and groups against their maximum and the province
     average, rank, trend and, when the unit has ``dossiers`` data in the period, the rates computed from
-    them, the cross-check and attention points."""
+    them, the cross-check and attention points. With the ``registry``, the trend and the comparisons follow
+    the unit's lineage (:func:`~parreport.metrics.s766.official_history`): quarters before a merger show
+    each predecessor's total as its own series and in a table, and the comparisons name them side by side."""
     unit, province = figures.row(department), figures.row(PROVINCE)
     official = any(unit.get(f"official_{key}") is not None for key in GROUPS)
-    history = official_history(figures.scores, figures.period, department)
+    history = official_history(figures.scores, figures.period, department, registry=registry)
+    others = {column: registry.get(column[len(BEFORE):]).short_name for column in before_columns(history)} \
+        if registry is not None else {}
     blocks: list = []
     if official:
-        blocks.append(_unit_kpis(figures, history, unit, province))
+        blocks.append(_unit_kpis(figures, history, unit, province, bool(others)))
+        compared = comparison_sentences(history, figures.period, unit_label, others, registry)
+        if compared:
+            blocks.append(Paragraphs(compared))
         moved = figures.moved(department)
         if moved is not None:
             blocks.append(Paragraphs([f"{movement_sentence(moved)} {SNAPSHOT_NOTE}"]))
@@ -101,7 +112,9 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
         from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn
 
-        blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX))
+        blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX, others))
+        if others:
+            blocks.append(lineage_table(history, unit_label, others))
     if dossiers:
         inside = [name for name in RATES if name not in OUTSIDE]
         blocks.append(Points(attention_points(unit, targets, inside), empty="Không có chỉ tiêu nào của Bộ chỉ số "
@@ -159,19 +172,106 @@ def _latest_total(history: pd.DataFrame, period: Period, column: str) -> tuple[P
     return known[-1] if known else None
 
 
-def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, province: dict) -> Kpis:
+def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, province: dict,
+               lineage: bool = False) -> Kpis:
     """Official total with its change on the quarter before (``history``: the unit's
-    :func:`official_history`, ending with the period's quarter), rank, province average."""
+    :func:`official_history`, ending with the period's quarter; only against the unit's own total — a
+    ``lineage`` of merged units only points to their totals), rank, province average."""
     previous = figures.period.previous()
     before = history["unit"].iloc[-2] if figures.period.kind == "Q" else pd.NA
     change = "" if pd.isna(before) or unit["official_total"] is None else (
         f"{_point_change(unit['official_total'] - before)} so với {previous.label_vi}")
+    if not change and lineage and figures.period.kind == "Q" and any(
+            pd.notna(history[column].iloc[-2]) for column in before_columns(history)):
+        change = "quý trước: xem điểm từng đơn vị trước hợp nhất"
     return Kpis([
         Kpi(fmt.score(unit["official_total"], TOTAL_MAX), "Tổng điểm công bố", change),
         Kpi(fmt.rank(unit.get("official_total_rank"), unit.get("official_total_rank_of")),
             "Xếp hạng tổng điểm trong các cơ quan, đơn vị cùng nhóm"),
         Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Trung bình toàn tỉnh"),
     ])
+
+
+def comparison_sentences(history: pd.DataFrame, period: Period, unit_label: str, others: dict[str, str],
+                         registry: Registry | None = None) -> list[str]:
+    """The unit's official total of a quarter ``period`` against the quarter before and the same quarter a
+    year earlier (``history``: its :func:`official_history`), e.g. "Tổng điểm công bố quý II năm 2025 của
+    Sở VH&TT đạt 85,00/100 điểm, giảm 1,00 điểm so với quý I năm 2025 (86,00 điểm) và tăng 3,00 điểm so
+    với cùng kỳ năm 2024 (82,00 điểm, khi còn mang tên Sở VH).". A change is made only against the unit's
+    own total (its former name's across a rename); where a quarter has only the totals of the units merged
+    into it (``others``: column → short name), they are named side by side, never summed: "Cùng kỳ năm
+    2024: Sở TN&MT đạt 82,44 điểm (xếp hạng 5/18), Sở NN&PTNT đạt 88,10 điểm (xếp hạng 2/18).". Nothing for
+    a period that is not a quarter or without a total."""
+    if period.kind != "Q" or history.empty or history["period"].iloc[-1] != period.code:
+        return []
+    rows = history.set_index("period")
+    now = rows.at[period.code, "unit"]
+    if pd.isna(now):
+        return []
+    changes, sentences, separate = [], [], False
+    for then in (period.previous(), period.year_ago()):
+        if then.code not in rows.index:
+            continue
+        row = rows.loc[then.code]
+        when = then.label_vi if then == period.previous() else f"cùng kỳ năm {then.year}"
+        if pd.notna(row["unit"]):
+            former = row["unit_department"]
+            renamed = (f", khi còn mang tên {registry.get(former).short_name}"
+                       if registry is not None and former not in (None, history["unit_department"].iloc[-1]) else "")
+            changes.append(f"{_point_change(now - row['unit'])} so với {when} "
+                           f"({fmt.number(row['unit'], 2)} điểm{renamed})")
+        own = pd.notna(row["unit"])  # the unit existed then and took the others in later (kept its code)
+        listed = [f"{label}{f' (nay thuộc {unit_label})' if own else ''} đạt {fmt.number(row[column], 2)} điểm"
+                  + _ranked(row, column) for column, label in others.items() if pd.notna(row[column])]
+        if not listed:
+            continue
+        if not own:
+            opening = fmt.capital(when) if then != period.previous() else f"Quý trước ({then.label_vi})"
+            sentences.append(f"{opening}, trước khi hợp nhất: {', '.join(listed)}.")
+            separate = True
+        else:
+            sentences.append(f"{fmt.capital(when)}, {', '.join(listed)}; điểm này không cộng vào điểm của "
+                             f"{unit_label}.")
+    opening = [f"Tổng điểm công bố {period.label_vi} của {unit_label} đạt {fmt.score(now, TOTAL_MAX)}, "
+               f"{' và '.join(changes)}."] if changes else []
+    closing = [f"Điểm của các đơn vị trước khi hợp nhất được nêu riêng, không cộng hay lấy bình quân, nên không "
+               f"so sánh tăng, giảm với tổng điểm của {unit_label}."] if separate else []
+    return [" ".join(opening + sentences + closing)] if opening or sentences else []
+
+
+def _ranked(row: pd.Series, column: str) -> str:
+    """" (xếp hạng 5/18)" for a series' total of an :func:`official_history` row when its rank is known."""
+    rank, of = row.get(f"rank_{column}"), row.get(f"rank_of_{column}")
+    return "" if pd.isna(rank) or pd.isna(of) else f" (xếp hạng {fmt.rank(rank, of)})"
+
+
+def lineage_table(history: pd.DataFrame, unit_label: str, others: dict[str, str]) -> Table:
+    """The official totals of the quarters of ``history`` in which the unit or a unit merged into it
+    (``others``) has one: a column each, with its rank among that quarter's units of the same group, and the
+    province average. Side by side, never summed."""
+    columns = [Column("period", "Quý", "text"), Column("unit", unit_label, "score"),
+               Column("unit_rank", "Xếp hạng", "text")]
+    for column, label in others.items():
+        columns += [Column(column, label, "score"), Column(f"rank_{column}", "Xếp hạng", "text")]
+    columns.append(Column("province", "Trung bình toàn tỉnh", "score"))
+    shown = history[history[["unit", *others]].notna().any(axis=1)]
+    rows = []
+    for _, row in shown.iterrows():
+        rows.append([row["period_label"], _value(row["unit"]), _place(row, "unit_rank", "unit_rank_of"),
+                     *(item for column in others for item in (_value(row[column]),
+                                                              _place(row, f"rank_{column}", f"rank_of_{column}"))),
+                     _value(row["province"])])
+    return Table("s766_lineage", "Tổng điểm công bố theo quý của đơn vị và các đơn vị trước khi hợp nhất", columns,
+                 rows, note=f"Điểm công bố: {SOURCE}. Mỗi đơn vị một cột, xếp hạng trong các cơ quan, đơn vị cùng nhóm "
+                            "của từng quý; điểm của các đơn vị trước khi hợp nhất không được cộng hay lấy bình quân.")
+
+
+def _value(value) -> float | None:
+    return None if pd.isna(value) else float(value)
+
+
+def _place(row: pd.Series, rank: str, of: str) -> str | None:
+    return None if pd.isna(row[rank]) or pd.isna(row[of]) else fmt.rank(row[rank], row[of])
 
 
 SNAPSHOT_NOTE = ("(Ngày cập nhật là ngày ghi trong dữ liệu xuất từ Cổng Dịch vụ công quốc gia; tệp không ghi ngày "

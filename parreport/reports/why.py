@@ -294,7 +294,7 @@ def change_section_blocks(dossiers: DossierData, period: Period, department: str
     ``label`` names the earlier period in the sentences (default: "quý I năm 2024", or "cùng kỳ năm 2023"
     for the same period a year earlier). Without data for the unit in the earlier period: one sentence."""
     label = label or _label(previous_period, period)
-    if not dossiers.has_data(previous_period, department):
+    if not dossiers.has_data(previous_period, department, as_of=period):
         return [Paragraphs([f"Chưa có dữ liệu hồ sơ của {label} để phân tích nguyên nhân thay đổi các tỷ lệ."])]
     old, new = dossiers.unit_fields(previous_period, as_of=period), dossiers.unit_fields(period)
     old, new = old[old["department"] == department], new[new["department"] == department]
