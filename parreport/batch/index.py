@@ -3,9 +3,10 @@
 The manifest accumulates: a run updates the entries of the reports it produced and keeps the others,
 so the index always lists every report in the folder. A report is identified by its period, unit and
 file stem; the index groups reports by kind (the province overview first) and shows each kind's own
-headline figures. A report whose re-run failed (or found no data) keeps its previous good files on disk,
-and its entry keeps them as ``last_good`` (outputs, headline, generated_at) beside the failure, so the
-index links both.
+headline figures; within a kind, newest period first, and within a period the province's row, then the units
+under a subheading per registry group ("Sở, ban, ngành", "Xã, phường", then the others in registry order).
+A report whose re-run failed (or found no data) keeps its previous good files on disk, and its entry keeps
+them as ``last_good`` (outputs, headline, generated_at) beside the failure, so the index links both.
 """
 from __future__ import annotations
 
@@ -23,12 +24,16 @@ from parreport.batch.results import OK, JobResult
 from parreport.metrics.definitions import PROVINCE, PROVINCE_LABEL
 from parreport.narrative import render
 from parreport.periods import Period
-from parreport.registry import Registry
+from parreport.registry import GROUP_SETS, Registry
 from parreport.render import formats
 from parreport.reports.content import SAMPLE_DATA_LABEL
 from parreport.reports.kinds import PROVINCE_SCOPE, kinds
 
 INDEX = "index.html"
+# The groups' order (parreport.reports.overview.GROUP_ORDER, which this light module does not import): others
+# follow in registry order, units the registry no longer lists last.
+GROUP_ORDER = ("so_nganh", "cap_xa")
+OTHER_UNITS = "Đơn vị khác"  # the subheading of units the registry does not list
 PACKAGES = ("parreport", "pandas", "duckdb", "papermill", "nbconvert", "weasyprint", "matplotlib", "babel")
 
 
@@ -75,15 +80,17 @@ def _last_good(entry: dict | None) -> dict | None:
 
 def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
     """``OUT/index.html``: every report with its kind's headline figures, the province overview first,
-    newest period first."""
+    newest period first, in a period the province's row first and the units under their group's subheading."""
     registered = kinds()
     order = sorted(registered.values(), key=lambda kind: kind.scope != PROVINCE_SCOPE)
+    ranks = _group_ranks(registry)
     groups = []
     for kind in order:
         rows = [_row(report, registry) for report in manifest["reports"] if report.get("kind") == kind.name]
         if rows:
-            rows.sort(key=lambda r: (-Period.parse(r["period"]).start.toordinal(), r["name"]))
-            groups.append({"kind": kind, "rows": rows, "columns": _columns(rows)})
+            rows.sort(key=lambda r: (-Period.parse(r["period"]).start.toordinal(), r["department"] != PROVINCE,
+                                     ranks.get(r["group"], len(ranks)), r["name"]))
+            groups.append({"kind": kind, "periods": _periods(rows), "columns": _columns(rows)})
     generated = fmt.moment(datetime.fromisoformat(manifest["generated_at"]))
     html = render("index.html.j2", groups=groups, province=registry.province, generated_at=generated,
                   count=len(manifest["reports"]), sample_data=manifest["data"].get("sample_data", False),
@@ -91,6 +98,37 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
     path = out / INDEX
     _write_atomically(path, html)
     return path
+
+
+def _group_ranks(registry: Registry) -> dict[str | None, int]:
+    """Each registry group's place in the index: :data:`GROUP_ORDER`, then the others in registry order."""
+    order = dict.fromkeys([*GROUP_ORDER, *(unit.group for unit in registry)])
+    return {group: place for place, group in enumerate(order)}
+
+
+def group_heading(group: str | None) -> str:
+    """The subheading of a group's rows: "các sở, ban, ngành" → "Sở, ban, ngành"; an unknown group its code."""
+    if group is None:
+        return OTHER_UNITS
+    known = GROUP_SETS.get(group)
+    return fmt.capital(known.removeprefix("các ")) if known else f"Nhóm {group}"
+
+
+def _periods(rows: list[dict]) -> list[dict]:
+    """Rows (sorted) as periods, each with its province rows and its units' rows by group:
+    ``{"label", "province": [rows], "groups": [{"heading", "rows"}]}``."""
+    periods: list[dict] = []
+    for row in rows:
+        if not periods or periods[-1]["code"] != row["period"]:
+            periods.append({"code": row["period"], "label": row["period_label"], "province": [], "groups": []})
+        period = periods[-1]
+        if row["department"] == PROVINCE:
+            period["province"].append(row)
+            continue
+        if not period["groups"] or period["groups"][-1]["group"] != row["group"]:
+            period["groups"].append({"group": row["group"], "heading": group_heading(row["group"]), "rows": []})
+        period["groups"][-1]["rows"].append(row)
+    return periods
 
 
 def _columns(rows: list[dict]) -> list[dict]:
@@ -105,8 +143,9 @@ def _columns(rows: list[dict]) -> list[dict]:
 def _row(report: dict, registry: Registry) -> dict:
     code = report["department"]
     name = PROVINCE_LABEL if code == PROVINCE else registry.get(code).name if code in registry else code
+    group = PROVINCE if code == PROVINCE else registry.get(code).group if code in registry else None
     last_good = report.get("last_good")
-    return {**report, "name": name, "period_label": Period.parse(report["period"]).label_vi,
+    return {**report, "name": name, "group": group, "period_label": Period.parse(report["period"]).label_vi,
             "links": _links(report["outputs"]),
             "last_good_links": _links(last_good["outputs"]) if last_good else [],
             "last_good_at": fmt.moment(datetime.fromisoformat(last_good["generated_at"]))
