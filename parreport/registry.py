@@ -119,8 +119,8 @@ class Registry:
             for alias in (dept.code, dept.name, dept.short_name, *dept.aliases):
                 other = self._lookup.setdefault(_key(alias), dept.code)
                 if other != dept.code:
-                    raise ConfigError(f"{self.source}: {alias!r} names two units, {other} and {dept.code}; a code, name, "
-                                      "short name or alias must name one unit only (data naming it would be "
+                    raise ConfigError(f"{self.source}: {alias!r} names two units, {other} and {dept.code}; a code, "
+                                      "name, short name or alias must name one unit only (data naming it would be "
                                       "ambiguous): rename one or drop the alias")
 
     @classmethod

@@ -48,6 +48,17 @@ def header_key(text: object) -> str:
     return " ".join(unicodedata.normalize("NFC", str(text)).casefold().split())
 
 
+# A file may name its units twice, by code and by name: two columns that both mean ``department`` (the 766
+# dashboard's "Mã đơn vị" beside "Tên đơn vị", a dossier export's "Mã đơn vị" beside "Đơn vị"). The one headed
+# by one of these is the code, which wins; the other is the name, which must name the same unit
+# (parreport/ingest/units.py).
+UNIT_CODE_HEADERS = ("department", "Mã đơn vị")
+
+
+def is_unit_code_header(text: object) -> bool:
+    return header_key(text) in {header_key(h) for h in UNIT_CODE_HEADERS}
+
+
 DOSSIERS = TableSchema(
     kind="dossiers",
     description="dossier records (one row per hồ sơ TTHC, docs/data.md §2.1)",

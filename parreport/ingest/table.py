@@ -15,7 +15,8 @@ from parreport.errors import InputError
 from parreport.ingest import checks
 from parreport.ingest.parse import EXPECTED, parse_column, raise_first
 from parreport.ingest.read import RawTable, read_raw
-from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSchema, header_key
+from parreport.ingest.schema import BOOL, DATETIME, FLOAT, INT, SCHEMAS, TableSchema, header_key, is_unit_code_header
+from parreport.ingest.units import resolve_units
 from parreport.registry import Registry
 
 MIN_NAMED_COLUMNS = 3  # a header row naming fewer columns of any table is not taken for that table
@@ -58,23 +59,33 @@ def read_table(path: str | Path, registry: Registry, kind: str | None = None) ->
             raise InputError(path, exc.problem, row=raw.rows.iloc[0] - 1 if len(raw.rows) else 1,
                              expected=exc.expected, found=exc.found) from None
     schema = SCHEMAS[kind]
-    frame, headers = _parse(path, raw, schema, registry)
+    frame, headers, warnings = _parse(path, raw, schema, registry)
     if kind == "scores_766":
         frame = checks.with_766_maxima(frame)
-    discrepancies = checks.check(path, schema, frame, headers)
+    discrepancies = warnings + checks.check(path, schema, frame, headers)
     if kind == "counts":
         frame = checks.without_totals(frame)
     return Table(kind, frame.reset_index(drop=True), path, hashlib.sha256(path.read_bytes()).hexdigest(),
                  discrepancies)
 
 
+UNIT_NAME = "department name"  # the position of a unit name column beside the unit code column
+
+
 def _columns(path: Path, raw: RawTable, schema: TableSchema) -> dict[str, int]:
-    """Position of each schema column among the file's headers."""
+    """Position of each schema column among the file's headers (and of a unit name column beside the unit
+    code column, under ``UNIT_NAME``)."""
     found: dict[str, int] = {}
     for position, header in enumerate(raw.headers):
         key = header_key(header)
         for column in schema.columns:
             if key in column.header_keys():
+                if column.name == "department" and column.name in found and UNIT_NAME not in found and (
+                        is_unit_code_header(header) != is_unit_code_header(raw.headers[found[column.name]])):
+                    code, name = sorted((position, found[column.name]),
+                                        key=lambda at: not is_unit_code_header(raw.headers[at]))
+                    found[column.name], found[UNIT_NAME] = code, name
+                    continue
                 if column.name in found:
                     raise InputError(path, f"two columns mean {column.name!r}: "
                                      f"'{raw.headers[found[column.name]]}' and '{header}'", row=raw.rows.iloc[0] - 1
@@ -89,10 +100,14 @@ def _columns(path: Path, raw: RawTable, schema: TableSchema) -> dict[str, int]:
     return found
 
 
-def _parse(path: Path, raw: RawTable, schema: TableSchema, registry: Registry) -> tuple[pd.DataFrame, dict]:
+def _parse(path: Path, raw: RawTable, schema: TableSchema, registry: Registry) -> tuple[pd.DataFrame, dict, list[str]]:
     positions = _columns(path, raw, schema)
     frame = pd.DataFrame(index=raw.cells.index)
     headers = {}
+    names, name_header = None, None  # a unit name column beside the unit code column
+    if UNIT_NAME in positions:
+        name_header = raw.headers[positions[UNIT_NAME]]
+        names, _ = parse_column(raw.cells[positions[UNIT_NAME]], schema.column("department"))
     for column in schema.columns:
         if column.name not in positions:
             frame[column.name] = pd.Series(pd.NA, index=frame.index, dtype=_EMPTY_DTYPES.get(column.type, "string"))
@@ -103,17 +118,14 @@ def _parse(path: Path, raw: RawTable, schema: TableSchema, registry: Registry) -
         parsed, bad = parse_column(values, column)
         raise_first(path, bad, values, raw.rows, header, f"cannot read {column.type}", EXPECTED[column.type])
         if column.required:
-            raise_first(path, parsed.isna(), values, raw.rows, header, "required value is empty", EXPECTED[column.type])
+            empty = parsed.isna()
+            if column.name == "department" and names is not None:  # a row may give the unit's name alone
+                empty &= names.isna()
+            raise_first(path, empty, values, raw.rows, header, "required value is empty", EXPECTED[column.type])
         frame[column.name] = parsed
+    warnings: list[str] = []
     if "department" in frame:
-        frame["department"] = _resolve_units(path, frame["department"], raw.rows, headers["department"], registry)
+        frame["department"], warnings = resolve_units(path, frame["department"], raw.rows, headers["department"],
+                                                      registry, names, name_header)
     frame["source_row"] = raw.rows.astype("Int64").values
-    return frame, headers
-
-
-def _resolve_units(path: Path, names: pd.Series, rows: pd.Series, header: str, registry: Registry) -> pd.Series:
-    codes = {}
-    for name in names.dropna().unique():
-        first = names[names == name].index[0]
-        codes[name] = registry.resolve(name, path, row=int(rows[first]), column=header)
-    return names.map(codes).astype("string")
+    return frame, headers, warnings
