@@ -12,7 +12,7 @@ from parreport.registry import Registry
 from parreport.store import IngestResult, Store
 
 STORE_SUFFIX = ".duckdb"
-DEMO_STORE_VERSION = "3"  # part of the cache key: bump when the demo store's layout changes
+DEMO_STORE_VERSION = "5"  # part of the cache key: bump when the demo store's layout changes
 _DEMO_GENERATOR = Path(__file__).with_name("demo.py")  # part of the key too; imported only to generate
 
 
