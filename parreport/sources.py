@@ -13,7 +13,8 @@ from parreport.store import IngestResult, Store
 
 STORE_SUFFIX = ".duckdb"
 DEMO_STORE_VERSION = "5"  # part of the cache key: bump when the demo store's layout changes
-_DEMO_GENERATOR = Path(__file__).with_name("demo.py")  # part of the key too; imported only to generate
+_DEMO_CODE = [Path(__file__).with_name(name) for name in ("demo.py", "registry.py")]  # part of the key (the demo
+# uses the lineage of the registry to score units); demo.py is imported only to generate
 
 
 def input_files(paths: list[str | Path]) -> list[Path]:
@@ -69,7 +70,7 @@ def demo_store(registry_path: Path = DEFAULT_REGISTRY) -> Path:
             f"no data given for the registry {registry_path}: generated demo figures exist only for the "
             f"bundled demo province ({DEFAULT_REGISTRY}); give your data with --data (a .duckdb store, "
             "an export file or a folder of exports) or 'data:' in the batch spec (data= in a notebook)")
-    key = hashlib.sha256(DEMO_STORE_VERSION.encode() + _DEMO_GENERATOR.read_bytes()
+    key = hashlib.sha256(DEMO_STORE_VERSION.encode() + b"".join(path.read_bytes() for path in _DEMO_CODE)
                          + registry_path.read_bytes()).hexdigest()[:12]
     target = cache_dir() / f"demo-{key}{STORE_SUFFIX}"
     if target.exists():
