@@ -84,8 +84,8 @@ class DossierData:
         """Counts per unit × field over ``period`` for the units reported for ``as_of`` that have data (their
         registry fields without dossiers included as zeros), each unit summing its :meth:`Registry.members`."""
         view = (period, as_of or period)
+        self.prefetch([period])  # also notes the read when the view is kept
         if view not in self._fields:
-            self.prefetch([period])
             owners = self.registry.owners(*view)
             counted = self._cache[period]
             counted = counted[counted["department"].isin(owners)]
@@ -116,8 +116,8 @@ class DossierData:
         row sums). A unit without data has unknown (NA) counts and rates; the province sums the units with
         data (and has none itself when no unit has any)."""
         view = (period, as_of or period)
+        self.prefetch([period])  # also notes the read when the view is kept
         if view not in self._units:
-            self.prefetch([period])
             self._units.update(self._sum_units([view]))
         return self._units[view]
 
