@@ -261,3 +261,26 @@ def test_word_and_excel_carry_the_figures(dossiers, tmp_path):
     cells = {cell.text for table in word.tables for line in table.rows for cell in line.cells}
     assert {"Hộ tịch", "4,20", "1,20", "5,40", "95,40%"} <= cells
     assert any("4,20 điểm phần trăm do các lĩnh vực" in p.text for p in word.paragraphs)
+
+
+def test_a_table_of_many_parts_lists_the_largest_and_sums_the_rest():
+    """20 units, each 10 dossiers resolved in both quarters, all on time in quý I. In quý II U01 has none on time
+    (contribution 10/200 × (0 − 1) = −5,00 points, listed first), U02…U20 9 of 10 (each −0,50 point). The table
+    lists 15 units (U01 and the first 14 of the ties, in order), then "Các đơn vị khác (5)": 50 dossiers in each
+    quarter (25 % of 200), rate 50/50 = 100 % then 45/50 = 90 %, −2,50 points within units, no mix; then Tổng:
+    rate 100 % → (0 + 19 × 9)/200 = 85,50 %, −14,50 points."""
+    from parreport.metrics.decompose import decompose_measure
+
+    units = [f"U{n:02d}" for n in range(1, 21)]
+    old = complete(pd.DataFrame([row("2024-Q1", unit, "Hộ tịch", 10) for unit in units]))
+    new = complete(pd.DataFrame([row("2024-Q2", unit, "Hộ tịch", 0 if unit == "U01" else 9,
+                                     10 if unit == "U01" else 1) for unit in units]))
+    dec = decompose_measure(old, new, "on_time_rate", "department")
+    table = why.change_table(dec, "on_time_rate", "quý I năm 2024", Q1, Q2, why.UNITS)
+    assert len(table.rows) == 15 + 2 and table.rows[0][0] == "U01" and table.rows[0][-1] == pytest.approx(-5.0)
+    others = table.rows[15]
+    assert others[0] == "Các đơn vị khác (5)"
+    assert others[1:] == pytest.approx([50, 0.25, 1.0, 50, 0.25, 0.9, -2.5, 0.0, -2.5])
+    assert table.rows[-1][0] == "Tổng" and table.rows[-1][6] == pytest.approx(171 / 200)
+    assert table.rows[-1][-1] == pytest.approx(-14.5)
+    assert "Bảng nêu 15 đơn vị đóng góp nhiều nhất; 5 đơn vị khác được cộng chung một dòng." in table.note

@@ -89,6 +89,7 @@ class Parts:
     joiner: str  # between two names in a sentence (unit names hold "và" themselves)
 
 
+TABLE_PARTS = 15  # parts listed one by one in a table (a province's 100 communes would fill pages); the rest summed
 FIELDS = Parts("lĩnh vực", "lĩnh vực ", "Lĩnh vực", "Các lĩnh vực khác", " và ")
 UNITS = Parts("đơn vị", "", "Cơ quan, đơn vị", "Các đơn vị khác", ", ")
 
@@ -237,18 +238,33 @@ def change_table(dec: Decomposition, measure: str, label: str, old_period: Perio
         # Ungrouped, so that PDF tagging gives its cells a header: WeasyPrint maps a grouped last column to none.
         Column("total", f"Tổng đóng góp ({PP})", "score"),
     ]
-    rows = []
-    for key, row in dec.parts.iterrows():
-        values = plain(row)
-        rows.append([names.get(key, key), values["den_old"], values["w_old"], values["r_old"], values["den_new"],
-                     values["w_new"], values["r_new"], values["rate_effect"] * 100, values["mix_effect"] * 100,
-                     values["total"] * 100])
+    shown, rest = dec.parts.iloc[:TABLE_PARTS], dec.parts.iloc[TABLE_PARTS:]
+    rows = [[names.get(key, key), *_table_values(row)] for key, row in shown.iterrows()]
+    if not rest.empty:
+        rows.append([f"{parts.other} ({len(rest)})", *_table_values(_summed(rest))])
     rows.append(["Tổng", dec.old_base, 1.0, dec.old_rate, dec.new_base, 1.0, dec.new_rate, dec.rate_effect * 100,
                  dec.mix_effect * 100, dec.change * 100])
     title = f"{fmt.capital(words.short)}{subject} so với {label}: đóng góp của từng {parts.noun}"
     note = (f"Tỷ trọng: tỷ trọng trong {words.base}. Đóng góp tính bằng {PP}; cột Tổng đóng góp của dòng Tổng là thay đổi "
-            f"của {words.short}{subject}. \"–\": {parts.noun} không có {words.base} trong kỳ.")
+            f"của {words.short}{subject}. \"–\": {parts.noun} không có {words.base} trong kỳ."
+            + (f" Bảng nêu {TABLE_PARTS} {parts.noun} đóng góp nhiều nhất; {len(rest)} {parts.noun} khác được cộng "
+               "chung một dòng." if not rest.empty else ""))
     return Table(name or f"why_{measure}", title, columns, rows, total=True, note=note)
+
+
+def _table_values(row: pd.Series) -> list:
+    values = plain(row)
+    return [values["den_old"], values["w_old"], values["r_old"], values["den_new"], values["w_new"], values["r_new"],
+            values["rate_effect"] * 100, values["mix_effect"] * 100, values["total"] * 100]
+
+
+def _summed(parts: pd.DataFrame) -> pd.Series:
+    """Several parts as one: their bases, shares and contributions summed, their rate from the summed counts."""
+    summed = parts[["den_old", "den_new", "w_old", "w_new", "rate_effect", "mix_effect", "total"]].sum()
+    for when in ("old", "new"):
+        base = parts[f"den_{when}"].sum()
+        summed[f"r_{when}"] = parts[f"num_{when}"].sum() / base if base else None
+    return summed
 
 
 def change_chart(dec: Decomposition, measure: str, label: str, parts: Parts = FIELDS,
