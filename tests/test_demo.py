@@ -222,3 +222,19 @@ def test_official_766_scores_agree_with_the_dossiers_but_for_one(province, data)
     unit, period, _group, difference = demo.DISAGREEMENT
     assert period.startswith("2026")
     assert flagged == [(period, unit, "progress_766", difference)]
+
+
+def test_make_demo_plans_the_overview_every_so_and_every_xa_of_the_latest_quarter(province, tmp_path):
+    """What `make demo` runs (params/quarterly.yaml, "latest", every unit): 2026-Q3, the overview, the 13 sở,
+    ban, ngành standing after the mergers of 1/3/2025 and the 100 xã, phường of 1/7/2025 — no former unit."""
+    from parreport.batch import BatchSpec
+    from parreport.batch.plan import plan
+
+    jobs = plan(BatchSpec.load(), REGISTRY, province, "demo.duckdb", tmp_path)
+    assert {job.period.code for job in jobs} == {"2026-Q3"}
+    units = [job.department for job in jobs if job.department != PROVINCE]
+    groups = [REGISTRY.get(code).group for code in units]
+    assert len(jobs) == 114 and PROVINCE in [job.department for job in jobs]
+    assert groups.count("so_nganh") == 13 and groups.count("cap_xa") == 100
+    assert not {"STNMT", "SNNPTNT", "SKHDT", "SGTVT", "STTTT", "SLDTBXH"} & set(units)
+    assert not any(code.startswith("XC") for code in units)
