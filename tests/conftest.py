@@ -52,12 +52,17 @@ def briefing_with_an_image_that_never_loads(folder: Path, department: str) -> Pa
     return briefing_with_cell(folder / "briefing.ipynb", shows)
 
 
+def write_registry(folder: Path, text: str = REGISTRY_YAML) -> Path:
+    """A registry's YAML ``text`` written as ``folder/departments.yaml``."""
+    path = folder / "departments.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def registry_file(tmp_path: Path) -> Path:
     """The test registry as a file (``tmp_path/departments.yaml``), for what takes a path."""
-    path = tmp_path / "departments.yaml"
-    path.write_text(REGISTRY_YAML, encoding="utf-8")
-    return path
+    return write_registry(tmp_path)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import yaml
 from parreport.errors import InputError, UnknownUnitError
 from parreport.ingest.table import read_table
 from parreport.registry import Registry
+from tests.conftest import write_registry
 from parreport.store import Store
 
 PARREPORT = str(Path(sys.executable).with_name("parreport"))
@@ -51,9 +52,7 @@ TITLE = "Kết quả đánh giá Bộ chỉ số phục vụ người dân, doan
 
 @pytest.fixture
 def registry_path(tmp_path: Path) -> Path:
-    path = tmp_path / "departments.yaml"
-    path.write_text(REGISTRY_YAML, encoding="utf-8")
-    return path
+    return write_registry(tmp_path, REGISTRY_YAML)
 
 
 @pytest.fixture
