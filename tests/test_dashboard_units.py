@@ -15,8 +15,8 @@ import yaml
 from parreport.errors import InputError, UnknownUnitError
 from parreport.ingest.table import read_table
 from parreport.registry import Registry
-from tests.conftest import write_registry
 from parreport.store import Store
+from tests.conftest import write_registry
 
 PARREPORT = str(Path(sys.executable).with_name("parreport"))
 
