@@ -207,11 +207,11 @@ def test_merged_unit_2025_q2_names_the_predecessors_side_by_side_never_a_sum(reg
     assert kpis.items[1].value == "2/4"
     [chart] = [block for block in section.blocks if getattr(block, "alt", "").startswith("Tổng điểm Bộ chỉ số 766")]
     legend = [text.get_text() for text in chart.figure.legends[0].get_texts()]
-    assert legend == ["Trung bình toàn tỉnh", "Sở TN&MT", "Sở NN&PTNT", "Sở NN&MT"]
+    assert legend == ["Trung bình các sở, ban, ngành", "Sở TN&MT", "Sở NN&PTNT", "Sở NN&MT"]  # its group
     assert "Sở TN&MT (đến Q4/2024: 84,00/100 điểm), Sở NN&PTNT (đến Q4/2024: 89,00/100 điểm)" in chart.alt
     [table] = [block for block in section.blocks if isinstance(block, Table) and block.name == "s766_lineage"]
     assert [column.label for column in table.columns] == [
-        "Quý", "Sở NN&MT", "Xếp hạng", "Sở TN&MT", "Xếp hạng", "Sở NN&PTNT", "Xếp hạng", "Trung bình toàn tỉnh"]
+        "Quý", "Sở NN&MT", "Xếp hạng", "Sở TN&MT", "Xếp hạng", "Sở NN&PTNT", "Xếp hạng", "Trung bình các sở, ban, ngành"]
     assert table.rows[1] == ["Q2/2024", None, None, 82.44, "4/5", 88.1, "2/5", pytest.approx(85.308)]
     assert table.rows[-1][:3] == ["Q2/2025", 86.5, "2/4"]
     shown = everything(section)

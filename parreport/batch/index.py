@@ -4,7 +4,9 @@ The manifest accumulates: a run updates the entries of the reports it produced a
 so the index always lists every report in the folder. A report is identified by its period, unit and
 file stem; the index groups reports by kind (the province overview first) and shows each kind's own
 headline figures; within a kind, newest period first, and within a period the province's row, then the units
-under a subheading per registry group ("Sở, ban, ngành", "Xã, phường", then the others in registry order).
+under a subheading per registry group ("Sở, ban, ngành", "Xã, phường", then the others in registry order),
+in registry order within a group (units the registry does not list: by their names in Vietnamese alphabetical
+order, where "Đ" follows "D", not "Z").
 A report whose re-run failed (or found no data) keeps its previous good files on disk, and its entry keeps
 them as ``last_good`` (outputs, headline, generated_at) beside the failure, so the index links both.
 """
@@ -13,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import unicodedata
 from datetime import datetime
 from functools import lru_cache
 from importlib.metadata import version
@@ -84,12 +87,14 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
     registered = kinds()
     order = sorted(registered.values(), key=lambda kind: kind.scope != PROVINCE_SCOPE)
     ranks = _group_ranks(registry)
+    places = {unit.code: place for place, unit in enumerate(registry)}
     groups = []
     for kind in order:
         rows = [_row(report, registry) for report in manifest["reports"] if report.get("kind") == kind.name]
         if rows:
             rows.sort(key=lambda r: (-Period.parse(r["period"]).start.toordinal(), r["department"] != PROVINCE,
-                                     ranks.get(r["group"], len(ranks)), r["name"]))
+                                     ranks.get(r["group"], len(ranks)), places.get(r["department"], len(places)),
+                                     vietnamese_key(r["name"]), r["department"]))
             groups.append({"kind": kind, "periods": _periods(rows), "columns": _columns(rows)})
     generated = fmt.moment(datetime.fromisoformat(manifest["generated_at"]))
     html = render("index.html.j2", groups=groups, province=registry.province, generated_at=generated,
@@ -104,6 +109,29 @@ def _group_ranks(registry: Registry) -> dict[str | None, int]:
     """Each registry group's place in the index: :data:`GROUP_ORDER`, then the others in registry order."""
     order = dict.fromkeys([*GROUP_ORDER, *(unit.group for unit in registry)])
     return {group: place for place, group in enumerate(order)}
+
+
+# The Vietnamese alphabet: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (f, j, w, z in loanwords).
+_LETTERS = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_TONES = "\u0300\u0309\u0303\u0301\u0323"  # huyền, hỏi, ngã, sắc, nặng (no mark: ngang, first)
+
+
+def vietnamese_key(text: str) -> tuple:
+    """A sort key putting names in Vietnamese alphabetical order: by letters first ("Đ" after "D", "Ư" after
+    "U", both before "V"; spaces and punctuation, then digits, before letters), then by tone marks (ngang,
+    huyền, hỏi, ngã, sắc, nặng), then as written."""
+    letters, tones = [], []
+    for char in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFD", char.lower())
+        marks = [mark for mark in decomposed[1:] if mark in _TONES]
+        letter = unicodedata.normalize("NFC", "".join(mark for mark in decomposed if mark not in _TONES))
+        place = _LETTERS.find(letter) if len(letter) == 1 else -1
+        if place >= 0:
+            letters.append((2, place))
+        else:
+            letters.append((1 if letter.isdigit() else 3 if letter.isalpha() else 0, letter))
+        tones.append(1 + _TONES.index(marks[0]) if marks else 0)
+    return tuple(letters), tuple(tones), text
 
 
 def group_heading(group: str | None) -> str:

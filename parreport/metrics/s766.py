@@ -68,6 +68,31 @@ def scorecard_766(card: pd.DataFrame, scores: pd.DataFrame, period: Period | str
     return rank_column(frame, "official_total")
 
 
+def official_averages(frame: pd.DataFrame, group: str | None = None) -> dict[str, float | None]:
+    """The average of each official column (``official_<group>``, ``official_total``,
+    ``official_<score_name>``; not the ranks) over the units of a :func:`scorecard_766` frame having it, or
+    over those of ``group`` only (the frame's ``group`` column, the registry's): what the province row holds
+    for all units, for one group. ``None`` where no such unit has the figure."""
+    units = frame[frame["department"] != PROVINCE]
+    if group is not None:
+        units = units[units["group"] == group]
+    columns = [column for column in frame.columns
+               if column.startswith("official_") and not column.startswith("official_total_rank")]
+    return {column: float(units[column].astype("Float64").mean()) if units[column].notna().any() else None
+            for column in columns}
+
+
+def group_average_totals(scores: pd.DataFrame, period: Period | str, groups: dict[str, str]) -> dict[str, float]:
+    """The average official total of ``period`` (a quarter) of each group's units (``groups``: department →
+    group; units it does not list are left out), for the groups having one, in the order of ``groups``."""
+    totals = official_scores(scores, period).set_index("department")["official_total"].dropna()
+    totals = totals[totals.index.isin(list(groups))]
+    if totals.empty:
+        return {}
+    means = totals.astype("float64").groupby(totals.index.map(groups)).mean()
+    return {group: float(means[group]) for group in dict.fromkeys(groups.values()) if group in means.index}
+
+
 def scored_periods(period: Period) -> list[str]:
     """The codes whose official scores cover ``period``: its own and those of the quarters inside it (the
     dashboard publishes by quarter; a month lies inside none)."""
@@ -142,7 +167,10 @@ def official_history(scores: pd.DataFrame, period: Period, department: str,
     six group scores are (as in :func:`official_scores`).
 
     With a ``registry``, each quarter counts only the units reported for it (:meth:`Registry.codes`): the
-    province average is theirs and a rank is among those of the same group (ties share the better place).
+    average is theirs and a rank is among those of the same group (ties share the better place). When the
+    registry knows ``department``, the ``province`` column is the average of the units of its group only
+    (a xã is compared with the xã, phường, a sở with the sở, ban, ngành); for the province itself
+    (:data:`PROVINCE`) it stays that of every unit.
     The unit's series follows its renames (:func:`~parreport.metrics.par_index.own_series`: the total under
     a former name is the same series), and each line of units merged into it adds its own series as columns
     ``before_<code>`` (the total), ``before_<code>_department``, ``rank_before_<code>`` and
@@ -160,8 +188,13 @@ def official_history(scores: pd.DataFrame, period: Period, department: str,
     totals = totals.astype("float64")
     history = pd.DataFrame({"period": [quarter.code for quarter in quarters],
                             "period_label": [quarter.short_label for quarter in quarters]})
-    history["province"] = history["period"].map(totals.groupby(level="period").mean()).astype("Float64")
     known = registry is not None and department in registry
+    averaged = totals
+    if known:  # the average of the unit's own group (reported units: all in the registry)
+        group = registry.get(department).group
+        averaged = totals[[code in registry and registry.get(code).group == group
+                           for _, code in totals.index]]
+    history["province"] = history["period"].map(averaged.groupby(level="period").mean()).astype("Float64")
     lines = score_series(registry, department) if known else [(department,)]
     for number, codes in enumerate(lines):
         column = "unit" if number == 0 else f"{BEFORE}{codes[0]}"

@@ -99,13 +99,15 @@ def ontime_trend(frame: pd.DataFrame, unit_label: str) -> Chart:
                               percent_axis, lambda low: (max(0.0, min(low, 0.9) - 0.02), 1.01))
 
 
-def score_trend(frame: pd.DataFrame, unit_label: str, maximum: float, others: dict[str, str] | None = None) -> Chart:
-    """Official 766 total per quarter (columns period_label, unit, province = the average of the units), and
-    one line per unit merged into the unit (``others``: column of ``frame`` → short name), each over the
-    quarters before the merger: never summed. Lines differ by style and marker as well as colour, so they stay
-    apart in grey print; the legend names each."""
+def score_trend(frame: pd.DataFrame, unit_label: str, maximum: float, others: dict[str, str] | None = None,
+                average_label: str = "Trung bình toàn tỉnh") -> Chart:
+    """Official 766 total per quarter (columns period_label, unit, province = the average of the units, or of
+    the unit's group: ``average_label`` names it, e.g. "Trung bình các xã, phường"), and one line per unit
+    merged into the unit (``others``: column of ``frame`` → short name), each over the quarters before the
+    merger: never summed. Lines differ by style and marker as well as colour, so they stay apart in grey
+    print; the legend names each."""
     return _unit_and_province(frame, unit_label, "Tổng điểm Bộ chỉ số 766 (điểm công bố)",
-                              "Chưa có điểm công bố trong các quý này", "Trung bình toàn tỉnh",
+                              "Chưa có điểm công bố trong các quý này", average_label,
                               lambda value: fmt.score(value, maximum), lambda axis: axis.set_major_formatter(
                                   FuncFormatter(lambda value, _pos: fmt.number(value))),
                               lambda low: (max(0.0, min(low, 0.8 * maximum) - 0.02 * maximum), 1.01 * maximum),

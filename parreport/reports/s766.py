@@ -9,7 +9,7 @@ before it show each predecessor's own total beside the unit's, and a total is co
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -19,10 +19,10 @@ from parreport.errors import ConfigError
 from parreport.metrics import PROVINCE, DossierData, scorecard
 from parreport.catalogue import COMPUTED, GROUPS, INDICATORS, SCORED, TOTAL_MAX, attention_points
 from parreport.metrics.definitions import DEFAULT_TOLERANCE, check_tolerance
-from parreport.metrics.s766 import (BEFORE, before_columns, cross_check, has_official, official_column,
-                                    official_history, scorecard_766)
+from parreport.metrics.s766 import (BEFORE, before_columns, cross_check, group_average_totals, has_official,
+                                    official_averages, official_column, official_history, scorecard_766)
 from parreport.periods import Period
-from parreport.registry import Registry
+from parreport.registry import GROUP_SETS, Registry, group_set
 from parreport.reports.content import Column, Kpi, Kpis, Note, Paragraphs, Points, Section, Table, plain
 from parreport.sources import open_store
 from parreport.store import Store
@@ -36,6 +36,8 @@ SOURCE = "Cổng Dịch vụ công quốc gia (Bộ chỉ số 766, Quyết đ�
 RATES = [name for name, indicator in COMPUTED.items() if indicator.group] + ["apology_rate"]
 # Computable indicators outside the index: their attention points stay in the briefing's own list.
 OUTSIDE = [name for name, indicator in COMPUTED.items() if not indicator.group]
+PROVINCE_AVERAGE = "Trung bình toàn tỉnh"  # the average's label without a registry (every unit)
+MAX_FLAGS = 10  # disagreements the province section lists; the rest: parreport check-766
 
 
 @dataclass
@@ -73,6 +75,16 @@ class Figures766:
     def row(self, department: str) -> dict:
         return plain(self.frame.set_index("department").loc[department])
 
+    def average(self, group: str) -> dict:
+        """The official figures' averages over the units of ``group`` (the same keys as the province row's:
+        :func:`~parreport.metrics.s766.official_averages`)."""
+        return official_averages(self.frame, group)
+
+    def groups(self) -> dict[str, str]:
+        """Department → group of the period's units (the registry's groups, as the frame has them)."""
+        units = self.frame[self.frame["department"] != PROVINCE]
+        return dict(zip(units["department"], units["group"]))
+
     def checks(self) -> pd.DataFrame:
         """:func:`~parreport.metrics.s766.cross_check` of the figures (computed once; do not modify it)."""
         if self._checks is None:
@@ -83,26 +95,34 @@ class Figures766:
 # --- a unit's section ------------------------------------------------------------------------------------
 def unit_section(figures: Figures766, department: str, unit_label: str, targets: dict[str, float],
                  dossiers: bool = True, registry: Registry | None = None) -> Section:
-    """The section of a unit's briefing: official total and groups against their maximum and the province
-    average, rank, trend and, when the unit has ``dossiers`` data in the period, the rates computed from
-    them, the cross-check and attention points. With the ``registry``, the trend and the comparisons follow
-    the unit's lineage (:func:`~parreport.metrics.s766.official_history`): quarters before a merger show
-    each predecessor's total as its own series and in a table, and the comparisons name them side by side."""
+    """The section of a unit's briefing: official total and groups against their maximum and an average,
+    rank, trend and, when the unit has ``dossiers`` data in the period, the rates computed from them, the
+    cross-check and attention points. With the ``registry``, the average (KPI, groups table, trend, lineage
+    table) is that of the units of the unit's own group ("Trung bình các xã, phường"), as its rank is, and
+    the trend and the comparisons follow the unit's lineage
+    (:func:`~parreport.metrics.s766.official_history`): quarters before a merger show each predecessor's
+    total as its own series and in a table, and the comparisons name them side by side. Without it, the
+    average is the province's ("Trung bình toàn tỉnh", every unit)."""
     unit, province = figures.row(department), figures.row(PROVINCE)
+    group = registry.get(department).group if registry is not None and department in registry else None
+    average, average_label = ((figures.average(group), f"Trung bình {group_set(group)}") if group is not None
+                              else (province, PROVINCE_AVERAGE))
+    ranked_among = group_set(group if group is not None else unit.get("group"))
     official = any(unit.get(f"official_{key}") is not None for key in GROUPS)
     history = official_history(figures.scores, figures.period, department, registry=registry)
     others = {column: registry.get(column[len(BEFORE):]).short_name for column in before_columns(history)} \
         if registry is not None else {}
     blocks: list = []
     if official:
-        blocks.append(_unit_kpis(figures, history, unit, province, bool(others)))
+        blocks.append(_unit_kpis(figures, history, unit, average, bool(others), average_label, ranked_among))
         compared = comparison_sentences(history, figures.period, unit_label, others, registry)
         if compared:
             blocks.append(Paragraphs(compared))
         moved = figures.moved(department)
         if moved is not None:
             blocks.append(Paragraphs([f"{movement_sentence(moved)} {SNAPSHOT_NOTE}"]))
-        blocks.append(_groups_table(unit, province, dossiers))
+        blocks.append(_groups_table(unit, average, dossiers, average_label,
+                                    group_set(group) if group is not None else "các cơ quan, đơn vị"))
     else:
         missing = _no_official(figures, f" cho {unit_label}", _latest_total(history, figures.period, "unit"))
         computed = " Các số liệu dưới đây được tính từ dữ liệu hồ sơ." if dossiers else ""
@@ -112,9 +132,9 @@ def unit_section(figures: Figures766, department: str, unit_label: str, targets:
     if official or history["unit"].notna().any():  # a year without its own scores: its quarters' trend
         from parreport.reports import charts  # Matplotlib is loaded only where a chart is drawn
 
-        blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX, others))
+        blocks.append(charts.score_trend(history, unit_label, TOTAL_MAX, others, average_label))
         if others:
-            blocks.append(lineage_table(history, unit_label, others))
+            blocks.append(lineage_table(history, unit_label, others, average_label))
     if dossiers:
         inside = [name for name in RATES if name not in OUTSIDE]
         blocks.append(Points(attention_points(unit, targets, inside), empty="Không có chỉ tiêu nào của Bộ chỉ số "
@@ -172,11 +192,13 @@ def _latest_total(history: pd.DataFrame, period: Period, column: str) -> tuple[P
     return known[-1] if known else None
 
 
-def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, province: dict,
-               lineage: bool = False) -> Kpis:
+def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, average: dict,
+               lineage: bool = False, average_label: str = PROVINCE_AVERAGE,
+               ranked_among: str = "các cơ quan, đơn vị cùng nhóm") -> Kpis:
     """Official total with its change on the quarter before (``history``: the unit's
     :func:`official_history`, ending with the period's quarter; only against the unit's own total — a
-    ``lineage`` of merged units only points to their totals), rank, province average."""
+    ``lineage`` of merged units only points to their totals), rank among ``ranked_among`` (its group's set,
+    "các xã, phường"), and the ``average`` row's total labelled ``average_label``."""
     previous = figures.period.previous()
     before = history["unit"].iloc[-2] if figures.period.kind == "Q" else pd.NA
     change = "" if pd.isna(before) or unit["official_total"] is None else (
@@ -187,8 +209,8 @@ def _unit_kpis(figures: Figures766, history: pd.DataFrame, unit: dict, province:
     return Kpis([
         Kpi(fmt.score(unit["official_total"], TOTAL_MAX), "Tổng điểm công bố", change),
         Kpi(fmt.rank(unit.get("official_total_rank"), unit.get("official_total_rank_of")),
-            "Xếp hạng tổng điểm trong các cơ quan, đơn vị cùng nhóm"),
-        Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Trung bình toàn tỉnh"),
+            f"Xếp hạng tổng điểm trong {ranked_among}"),
+        Kpi(fmt.score(average.get("official_total"), TOTAL_MAX), average_label),
     ])
 
 
@@ -245,15 +267,16 @@ def _ranked(row: pd.Series, column: str) -> str:
     return "" if pd.isna(rank) or pd.isna(of) else f" (xếp hạng {fmt.rank(rank, of)})"
 
 
-def lineage_table(history: pd.DataFrame, unit_label: str, others: dict[str, str]) -> Table:
+def lineage_table(history: pd.DataFrame, unit_label: str, others: dict[str, str],
+                  average_label: str = PROVINCE_AVERAGE) -> Table:
     """The official totals of the quarters of ``history`` in which the unit or a unit merged into it
     (``others``) has one: a column each, with its rank among that quarter's units of the same group, and the
-    province average. Side by side, never summed."""
+    average of ``history`` (labelled ``average_label``). Side by side, never summed."""
     columns = [Column("period", "Quý", "text"), Column("unit", unit_label, "score"),
                Column("unit_rank", "Xếp hạng", "text")]
     for column, label in others.items():
         columns += [Column(column, label, "score"), Column(f"rank_{column}", "Xếp hạng", "text")]
-    columns.append(Column("province", "Trung bình toàn tỉnh", "score"))
+    columns.append(Column("province", average_label, "score"))
     shown = history[history[["unit", *others]].notna().any(axis=1)]
     rows = []
     for _, row in shown.iterrows():
@@ -311,17 +334,21 @@ GROUP_COLUMNS = [
 ]
 
 
-def _groups_table(unit: dict, province: dict, dossiers: bool) -> Table:
-    """A row per group and the total: maximum, official score, province average, and with ``dossiers`` the
-    computed score where one indicator makes the whole group."""
+def _groups_table(unit: dict, average: dict, dossiers: bool, average_label: str = PROVINCE_AVERAGE,
+                  averaged: str = "các cơ quan, đơn vị") -> Table:
+    """A row per group and the total: maximum, official score, the ``average`` row's (labelled
+    ``average_label``: bình quân ``averaged`` having the score), and with ``dossiers`` the computed score
+    where one indicator makes the whole group."""
     whole = {indicator.group: indicator for indicator in SCORED.values() if indicator.whole_group}
-    rows = [[group.label, group.max_score, unit.get(f"official_{key}"), province.get(f"official_{key}"),
+    rows = [[group.label, group.max_score, unit.get(f"official_{key}"), average.get(f"official_{key}"),
              unit.get(whole[key].score_name) if key in whole else None] for key, group in GROUPS.items()]
-    rows.append(["Tổng", TOTAL_MAX, unit.get("official_total"), province.get("official_total"), None])
-    columns = GROUP_COLUMNS if dossiers else GROUP_COLUMNS[:-1]
+    rows.append(["Tổng", TOTAL_MAX, unit.get("official_total"), average.get("official_total"), None])
+    columns = [replace(column, label=average_label) if column.key == "province" else column
+               for column in GROUP_COLUMNS]
+    columns = columns if dossiers else columns[:-1]
     rows = [row[:len(columns)] for row in rows]
     return Table("s766_groups", "Điểm theo nhóm chỉ số", columns, rows, total=True,
-                 note=f"Điểm công bố: {SOURCE}. Trung bình toàn tỉnh: bình quân các cơ quan, đơn vị có điểm.")
+                 note=f"Điểm công bố: {SOURCE}. {average_label}: bình quân {averaged} có điểm.")
 
 
 RATE_COLUMNS = [
@@ -400,12 +427,16 @@ PROVINCE_COLUMNS = [
 
 
 def province_section(figures: Figures766, dossiers: bool = True, period: Period | None = None) -> Section:
-    """The section of the province overview: every unit's official total and groups, ranked and, with
-    ``dossiers`` data, the points computed from them and every disagreement beyond the tolerance.
-    ``figures`` may be those of the last quarter of the overview's ``period`` that has official scores
-    (a year or half-year without dossier data): the section then says so."""
+    """The section of the province overview: the average total of every unit and, when the units make
+    several groups, of each group's units (sở, ban, ngành and xã, phường are scored apart); every unit's
+    official total and groups, ranked and, with ``dossiers`` data, the points computed from them and the
+    disagreements beyond the tolerance (the :data:`MAX_FLAGS` largest, then how many more
+    ``parreport check-766`` lists). ``figures`` may be those of the last quarter of the overview's
+    ``period`` that has official scores (a year or half-year without dossier data): the section then says
+    so."""
     units = figures.frame[figures.frame["department"] != PROVINCE]
     province = figures.row(PROVINCE)
+    groups = _ordered_groups(units["group"])
     blocks: list = []
     if period is not None and period != figures.period:
         blocks.append(Paragraphs([f"Cổng Dịch vụ công quốc gia công bố điểm Bộ chỉ số 766 theo quý; dưới đây là "
@@ -413,15 +444,32 @@ def province_section(figures: Figures766, dossiers: bool = True, period: Period 
                                   "điểm."], notice=True))
     if not has_official(figures.frame):
         history = official_history(figures.scores, figures.period, PROVINCE)
-        missing = _no_official(figures, "", _latest_total(history, figures.period, "province"),
-                               "trung bình toàn tỉnh ")
+        latest = _latest_total(history, figures.period, "province")
+        missing = _no_official(figures, "", latest, "trung bình toàn tỉnh ")
+        if latest is not None and len(groups) > 1:
+            by_group = group_average_totals(figures.scores, latest[0], figures.groups())
+            if len(by_group) > 1:
+                stated = "; ".join(f"{group_set(group)} {fmt.score(total, TOTAL_MAX)}"
+                                   for group, total in by_group.items())
+                missing = f"{missing[:-1]} (trung bình {stated})."
         blocks.append(Paragraphs([f"{missing} Bảng dưới đây chỉ có điểm tính từ dữ liệu hồ sơ."], notice=True))
     else:
         with_total = int(units["official_total"].notna().sum())
-        blocks.append(Kpis([
-            Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Tổng điểm trung bình toàn tỉnh"),
-            Kpi(f"{with_total}/{len(units)}", "Cơ quan, đơn vị có đủ điểm công bố"),
-        ]))
+        per_group = []
+        if len(groups) > 1:  # each group's units are scored and ranked apart: their own averages
+            for group in groups:
+                members = units[units["group"] == group]
+                known = int(members["official_total"].notna().sum())
+                if known:
+                    per_group.append(Kpi(fmt.score(figures.average(group)["official_total"], TOTAL_MAX),
+                                         f"Trung bình {group_set(group)}",
+                                         f"{known}/{len(members)} đơn vị có đủ điểm công bố"))
+        average = Kpi(fmt.score(province["official_total"], TOTAL_MAX), "Tổng điểm trung bình toàn tỉnh")
+        if len(per_group) > 1:  # each group's average beside the province's, the counts under each
+            blocks.append(Kpis([replace(average, change=f"{with_total}/{len(units)} cơ quan, đơn vị có đủ điểm "
+                                                        "công bố"), *per_group]))
+        else:
+            blocks.append(Kpis([average, Kpi(f"{with_total}/{len(units)}", "Cơ quan, đơn vị có đủ điểm công bố")]))
     ranked = units.sort_values(["official_total", "name"], ascending=[False, True], na_position="last")
     if not dossiers:
         ranked = ranked[ranked[[f"official_{key}" for key in GROUPS]].notna().any(axis=1)]
@@ -436,13 +484,34 @@ def province_section(figures: Figures766, dossiers: bool = True, period: Period 
     blocks += _movers(figures)
     if not dossiers:
         return Section(KEY, TITLE, [*blocks, Note(SOURCE_NOTE)])
-    checks = figures.checks()
-    flagged = checks[checks["flagged"]]
-    blocks.append(Points([f"{row.name} — {flag_sentence(row, figures.tolerance)}" for row in flagged.itertuples()],
+    blocks.append(Points(flag_points(figures.checks(), figures.tolerance),
                          empty="Điểm tính từ dữ liệu hồ sơ khớp với điểm công bố ở mọi cơ quan, đơn vị có đủ hai "
                                "điểm."))
     blocks.append(Note(method_note(figures.tolerance)))
     return Section(KEY, TITLE, blocks)
+
+
+def flag_points(checks: pd.DataFrame, tolerance: float, most: int = MAX_FLAGS) -> list[str]:
+    """The disagreements of a :func:`~parreport.metrics.s766.cross_check` beyond the tolerance, one point each
+    naming its unit, the largest differences first, at most ``most`` of them; then, when there are more, one
+    point saying how many and where the full list is."""
+    if checks.empty:
+        return []
+    flagged = checks[checks["flagged"].astype(bool)]
+    flagged = flagged.assign(_size=flagged["difference"].abs().round(2)).sort_values(
+        "_size", ascending=False, kind="stable")
+    points = [f"{row.name} — {flag_sentence(row, tolerance)}" for row in flagged.head(most).itertuples()]
+    rest = len(flagged) - most
+    if rest > 0:
+        points.append(f"Còn {fmt.number(rest)} chênh lệch khác; danh sách đầy đủ: lệnh parreport check-766.")
+    return points
+
+
+def _ordered_groups(groups: pd.Series) -> list[str]:
+    """The distinct groups of the units, the known sets (sở, ban, ngành; huyện; xã, phường) first, then the
+    others in the order they come (registry order)."""
+    present = list(dict.fromkeys(group for group in groups if isinstance(group, str)))
+    return [group for group in GROUP_SETS if group in present] + [g for g in present if g not in GROUP_SETS]
 
 
 def _movers(figures: Figures766, count: int = 5) -> list:
