@@ -98,6 +98,7 @@ GROUP_SETS = {
     "cap_xa": "các xã, phường",
 }
 DEFAULT_GROUP_SET = "các cơ quan, đơn vị cùng nhóm"
+GROUP_ORDER = ("so_nganh", "cap_xa")  # how every table and the index order the groups; others follow
 
 
 def group_set(group: str | None) -> str:
@@ -190,6 +191,13 @@ class Registry:
             found, row, key=_key(unit), name=None if as_code else _spelled_out(unit),
             code=unit if as_code else None, other_province=other, spellings=(found,))],
             column=column, registry=self.source, province=self.province)
+
+    def groups(self) -> list[str]:
+        """The registry's groups in the order tables and the index show them: the sở, ban, ngành, the xã,
+        phường, then the others in registry order."""
+        present = dict.fromkeys(dept.group for dept in self)
+        return [*(group for group in GROUP_ORDER if group in present),
+                *(group for group in present if group not in GROUP_ORDER)]
 
     def codes(self, period: Period | None = None, group: str | None = None) -> list[str]:
         """Codes of the units reported for ``period`` (of ``group``), in registry order: those standing at its

@@ -33,9 +33,6 @@ from parreport.reports.content import SAMPLE_DATA_LABEL
 from parreport.reports.kinds import PROVINCE_SCOPE, kinds
 
 INDEX = "index.html"
-# The groups' order (parreport.reports.overview.GROUP_ORDER, which this light module does not import): others
-# follow in registry order, units the registry no longer lists last.
-GROUP_ORDER = ("so_nganh", "cap_xa")
 OTHER_UNITS = "Đơn vị khác"  # the subheading of units the registry does not list
 PACKAGES = ("parreport", "pandas", "duckdb", "papermill", "nbconvert", "weasyprint", "matplotlib", "babel")
 
@@ -106,9 +103,9 @@ def write_index(out: Path, manifest: dict, registry: Registry) -> Path:
 
 
 def _group_ranks(registry: Registry) -> dict[str | None, int]:
-    """Each registry group's place in the index: :data:`GROUP_ORDER`, then the others in registry order."""
-    order = dict.fromkeys([*GROUP_ORDER, *(unit.group for unit in registry)])
-    return {group: place for place, group in enumerate(order)}
+    """Each registry group's place in the index (:meth:`Registry.groups`); units the registry no longer lists
+    come last."""
+    return {group: place for place, group in enumerate(registry.groups())}
 
 
 # The Vietnamese alphabet: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y (f, j, w, z in loanwords).

@@ -75,7 +75,6 @@ SHARE_COLUMNS = [Column("name", "", "text"), Column("overdue", "Hồ sơ quá h�
                  Column("share", "Tỷ trọng trong tổng số quá hạn", "percent")]
 RANKING_TITLE = "Xếp hạng các cơ quan, đơn vị theo tỷ lệ giải quyết đúng hạn"
 S766_SAME_GROUP = "Xếp hạng trong các cơ quan, đơn vị cùng nhóm."  # s766's note, which the group's set replaces
-GROUP_ORDER = ("so_nganh", "cap_xa")  # the groups' order everywhere; other groups follow in registry order
 LISTED_GROUPS = ("cap_xa",)  # groups whose every unit has a row in the section "units" (the communes)
 CHART_ENDS = 10  # a group of more than 2 × CHART_ENDS units shows its best and worst CHART_ENDS in charts
 ATTENTION_LISTED = 10  # units an attention point names per group when there are several; the rest are counted
@@ -93,7 +92,7 @@ UNITS_COLUMNS = [  # the table of every unit of a listed group
 def ordered_groups(groups: Iterable[str], registry: Registry) -> list[str]:
     """The distinct ``groups`` in the order every table shows them: the sở, ban, ngành, the xã, phường, then
     the others in registry order."""
-    known = list(dict.fromkeys([*GROUP_ORDER, *(unit.group for unit in registry)]))
+    known = registry.groups()
     present = set(groups)
     return [group for group in known if group in present] + sorted(map(str, present - set(known)))
 
