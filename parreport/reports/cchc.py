@@ -396,7 +396,7 @@ def _province_parts_of(o) -> Parts:
     else:
         parts.add("results.tthc", Paragraphs([o.no_dossiers()]))
     if o.index_766 is not None and (o.has_dossiers or o.has_766):
-        _add_766(parts, s766.province_section(o.index_766, o.has_dossiers, o.period))
+        _add_766(parts, o.s766_section())  # its tables of units split by group
         if o.has_766:
             parts.add("results.digital", *_digital_766(o.index_766.row(PROVINCE), label,
                                                        " (bình quân các cơ quan, đơn vị)"))
