@@ -176,10 +176,12 @@ class Briefing:
 
     def whose(self, sources: tuple[str, ...] | None) -> str:
         """" (số liệu của Sở TN&MT và Sở NN&PTNT)" when figures set beside the unit's are not its own alone
-        (a period before its merger or rename, see :meth:`Registry.members`); else nothing."""
+        (a period before its merger or rename, see :meth:`Registry.members`), " (gồm cả số liệu của …)" when
+        they are its own and its predecessors'; else nothing."""
         if not sources or tuple(sources) == (self.unit.code,) or self.registry is None:
             return ""
-        return f" (số liệu của {fmt.listing([self.registry.get(code).short_name for code in sources])})"
+        others = [self.registry.get(code).short_name for code in sources if code != self.unit.code]
+        return f" ({'gồm cả ' if self.unit.code in sources else ''}số liệu của {fmt.listing(others)})"
 
     def merged_note(self) -> str:
         """That the period's figures include the dossiers of units merged into this one (received before the
