@@ -268,7 +268,7 @@ def load_briefing(
         history=trend(dossiers, period, unit.code),
         targets=inputs.targets,
         sample_data=inputs.sample_data,
-        has_dossiers=dossiers.has_data(period, unit.code),
+        has_dossiers=bool(card.at[unit.code, "has_data"]),
         par=inputs.par,
         index_766=figures_766,
         dossiers=dossiers,

@@ -635,7 +635,7 @@ def load_overview(
     period, dossiers, registry = inputs.period, inputs.dossiers, inputs.registry
     card = scorecard(dossiers, period)
     units = card[card["department"] != PROVINCE]
-    with_data = units["department"].map(lambda code: dossiers.has_data(period, code))
+    with_data = units["has_data"].astype(bool)  # whose data the row sums (DossierData.units)
     by_field = dossiers.unit_fields(period)
     codes = registry.codes(period)
     figures_766 = inputs.figures_766(tolerance_766)
