@@ -223,7 +223,7 @@ def test_the_pdf_renderer_finds_the_bundled_fonts_without_importing_matplotlib()
     import subprocess
     import sys
 
-    code = ("import sys; from parreport.render.pdf import font_dir; "
+    code = ("import sys; from parreport.render.fonts import font_dir; "
             "print('matplotlib' in sys.modules, (font_dir() / 'DejaVuSans.ttf').is_file())")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert result.stdout.split() == ["False", "True"]

@@ -2,8 +2,9 @@
 packages.
 
 The report stylesheet asks for the family "Parreport Sans"; here it is bound to the DejaVu Sans files that
-matplotlib ships (full Vietnamese coverage), so a PDF renders the same on any machine with Pango, whatever
-fonts the system has.
+matplotlib ships (full Vietnamese coverage), cut once to the characters reports use and embedded whole
+(:mod:`parreport.render.fonts`), so a PDF renders the same on any machine with Pango, whatever fonts the
+system has.
 
 Every PDF is written as WeasyPrint's ``pdf/a-2a`` variant (:data:`PDF_VARIANT`): a tagged PDF — a structure
 tree of the page's headings, paragraphs, lists, tables (header cells linked to their data cells) and
@@ -16,7 +17,6 @@ docs/architecture.md ("Accessible, archival PDFs") for how to validate one with 
 from __future__ import annotations
 
 import base64
-import importlib.util
 import os
 import re
 import shutil
@@ -30,31 +30,23 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from parreport.process import at_abrupt_exit, is_running
+from parreport.render.fonts import font_files
 from parreport.render.formats import RenderSource
 
 PDF_VARIANT = "pdf/a-2a"  # WeasyPrint's name: PDF/A-2, level A (tagged), PDF 1.7, sRGB output intent
-PDF_OPTIONS = {"pdf_variant": PDF_VARIANT}  # for rendering (the variant's output intent) and for writing
+# For rendering (the variant's output intent) and for writing. The fonts are embedded whole: they are already
+# cut to the characters reports use, once per machine (parreport.render.fonts).
+PDF_OPTIONS = {"pdf_variant": PDF_VARIANT, "full_fonts": True}
 
 FONT_FAMILY = "Parreport Sans"
-_FACES = {  # (weight, style) → DejaVu file in matplotlib's mpl-data
-    ("normal", "normal"): "DejaVuSans.ttf",
-    ("bold", "normal"): "DejaVuSans-Bold.ttf",
-    ("normal", "italic"): "DejaVuSans-Oblique.ttf",
-    ("bold", "italic"): "DejaVuSans-BoldOblique.ttf",
-}
-
-
-def font_dir() -> Path:
-    """Matplotlib's font folder, found without importing Matplotlib (which a worker does not otherwise need)."""
-    return Path(importlib.util.find_spec("matplotlib").origin).parent / "mpl-data" / "fonts" / "ttf"
 
 
 def font_face_css() -> str:
-    """``@font-face`` rules binding :data:`FONT_FAMILY` to the bundled TTF files."""
+    """``@font-face`` rules binding :data:`FONT_FAMILY` to the bundled faces, cut to the reports' characters."""
     return "\n".join(
         f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; font-style: {style}; '
-        f'src: url("{(font_dir() / name).as_uri()}"); }}'
-        for (weight, style), name in _FACES.items()
+        f'src: url("{path.as_uri()}"); }}'
+        for (weight, style), path in font_files().items()
     )
 
 
@@ -157,10 +149,11 @@ WHITE_PIXEL_PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4/
 
 
 def warm_up() -> None:
-    """Write a one-line tagged page with an RGB image, so that the first report does not pay for loading
-    WeasyPrint's C declarations, fontconfig, the image code and the PDF/A parts. It binds no fonts: a font
-    configuration made here would be handed to the workers forked after this
-    (:mod:`parreport.batch.preload`), and each process binds its own (:func:`_fonts`)."""
+    """Make the cut fonts if this machine has none yet, and write a one-line tagged page with an RGB image, so
+    that the first report does not pay for loading WeasyPrint's C declarations, fontconfig, the image code
+    and the PDF/A parts. It binds no fonts: a font configuration made here would be handed to the workers
+    forked after this (:mod:`parreport.batch.preload`), and each process binds its own (:func:`_fonts`)."""
+    font_files()
     HTML(string=f'<html lang="vi"><title>Xin chào</title><p>Xin chào '
                 f'<img src="data:image/png;base64,{WHITE_PIXEL_PNG}" alt="Một điểm trắng"></p></html>').write_pdf(
         **PDF_OPTIONS)
