@@ -13,12 +13,13 @@ from parreport.render.html import notebook_to_html
 from parreport.render.pdf import html_to_pdf
 
 # Every Vietnamese letter: the 12 vowels with each of the 6 tones (the level tone is the bare vowel), đ, and the
-# consonants, in both cases; then the signs the reports write (₫, dashes, ellipsis, ≤ ≥, ▲ ▼, №).
+# consonants, in both cases; then the signs the reports write (₫, dashes, ellipsis, ≤ ≥, ▲ ▼, №) and, as DejaVu
+# had them before it was cut, Greek and Cyrillic letters.
 VOWELS = "a ă â e ê i o ô ơ u ư y".split()
 TONES = ["", "\u0300", "\u0301", "\u0309", "\u0303", "\u0323"]  # huyền, sắc, hỏi, ngã, nặng
 LETTERS = {unicodedata.normalize("NFC", vowel + tone) for vowel in VOWELS for tone in TONES} | set("bcdđghklmnpqrstvx")
 VIETNAMESE = "".join(sorted(LETTERS | {letter.upper() for letter in LETTERS}))
-SIGNS = "₫–—…≤≥▲▼№×−·%‰"
+SIGNS = "₫–—…≤≥▲▼№×−·%‰" + "ΣΩµ" + "ЖжЯя"
 
 
 @pytest.fixture

@@ -4,11 +4,11 @@ A PDF embeds its fonts. Left to itself, WeasyPrint cuts each font down to the gl
 every document, with fontTools when the system lacks HarfBuzz's subsetter (``libharfbuzz-subset``, a package
 of its own on Debian) — the largest single cost of a PDF. Instead, :func:`font_files` cuts the four DejaVu
 faces once per machine to :data:`CHARACTERS` (Latin with every Vietnamese letter, combining marks, Greek,
-punctuation, currency such as ₫, arrows, mathematical operators, geometric shapes), keeping their shaping
-tables (kerning, mark positioning), and caches them under ``cache_dir()/fonts``; every PDF then embeds
-these faces whole (WeasyPrint's public ``full_fonts`` option).
+Cyrillic, punctuation, currency such as ₫, arrows, mathematical operators, geometric shapes), keeping their
+shaping tables (kerning, mark positioning), and caches them under ``cache_dir()/fonts``; every PDF then
+embeds these faces whole (WeasyPrint's public ``full_fonts`` option).
 
-A character outside :data:`CHARACTERS` (say, a name in Cyrillic) is drawn from a system font that has it,
+A character outside :data:`CHARACTERS` (say, a name in Chinese) is drawn from a system font that has it,
 which WeasyPrint then embeds whole: correct, only a larger file.
 """
 from __future__ import annotations
@@ -39,6 +39,7 @@ CHARACTERS = (  # Unicode blocks kept, first and last code point
     (0x00A0, 0x024F),  # Latin-1 Supplement, Latin Extended-A and -B (Ă Đ Ơ Ư …)
     (0x0300, 0x036F),  # combining diacritical marks (text that is not NFC still shows)
     (0x0370, 0x03FF),  # Greek (Σ, µ, …)
+    (0x0400, 0x04FF),  # Cyrillic (names in Russian)
     (0x1E00, 0x1EFF),  # Latin Extended Additional (ạ ả ấ … ỹ)
     (0x2000, 0x206F),  # general punctuation (– — … ‰ ·)
     (0x2070, 0x209F),  # superscripts and subscripts
