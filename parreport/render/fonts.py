@@ -23,7 +23,6 @@ from pathlib import Path
 
 import fontTools
 from fontTools import subset
-from fontTools.ttLib import TTFont
 
 from parreport.paths import cache_dir
 
@@ -59,11 +58,11 @@ def font_dir() -> Path:
 @lru_cache(maxsize=1)
 def font_files() -> dict[tuple[str, str], Path]:
     """The four faces cut to :data:`CHARACTERS`, by (weight, style): made on first use, then read from the
-    cache, whose folder is named after the source files, the characters and fontTools' version (so a new
-    Matplotlib or fontTools makes new files). Without a writable cache, they are made in a temporary folder
-    of this process."""
+    cache, whose folder is named after the source files, the characters, the cutting options and fontTools'
+    version (so a new Matplotlib, fontTools or way of cutting makes new files). Without a writable cache,
+    they are made in a temporary folder of this process."""
     sources = {face: font_dir() / name for face, name in FACES.items()}
-    key = hashlib.sha256(repr((CHARACTERS, fontTools.version)).encode())
+    key = hashlib.sha256(repr((CHARACTERS, sorted(vars(cut_options()).items()), fontTools.version)).encode())
     for path in sources.values():
         key.update(path.read_bytes())
     try:
@@ -78,17 +77,26 @@ def font_files() -> dict[tuple[str, str], Path]:
     return cut
 
 
+def cut_options() -> subset.Options:
+    """How a face is cut: its layout tables kept, its hinting dropped (as WeasyPrint's own subsetting drops
+    it), its dates left as they are, so that the same font and fontTools give the same bytes on every
+    machine."""
+    options = subset.Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True, hinting=False,
+                             recalc_timestamp=False)
+    options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing to cut, nothing a PDF needs
+    return options
+
+
 def cut_font(path: Path) -> bytes:
     """The font at ``path`` with only the glyphs of :data:`CHARACTERS` (and those its shaping tables reach),
-    its layout tables kept, its hinting dropped (as WeasyPrint's own subsetting drops it)."""
-    options = subset.Options(layout_features=["*"], name_IDs=["*"], notdef_outline=True, hinting=False)
-    options.drop_tables += ["FFTM"]  # FontForge's timestamps: nothing to cut, nothing a PDF needs
+    cut with :func:`cut_options`."""
+    options = cut_options()
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=[code for first, last in CHARACTERS for code in range(first, last + 1)])
-    font = TTFont(path)
+    font = subset.load_font(str(path), options)
     subsetter.subset(font)
     data = io.BytesIO()
-    font.save(data)
+    subset.save_font(font, data, options)
     return data.getvalue()
 
 
