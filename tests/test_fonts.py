@@ -1,6 +1,9 @@
 """The PDF's fonts: DejaVu Sans cut once to the reports' characters, cached, and embedded as cut."""
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -64,16 +67,19 @@ def test_faces_are_cut_once_then_read_from_the_cache(own_cache, monkeypatch):
     assert not list(own_cache.rglob("*.partial"))
 
 
-def test_an_unwritable_cache_still_gives_cut_faces(tmp_path, monkeypatch):
+def test_an_unwritable_cache_still_gives_cut_faces_in_a_folder_removed_at_exit(tmp_path):
     blocked = tmp_path / "file"
-    blocked.write_text("not a folder")
-    monkeypatch.setenv("PARREPORT_CACHE", str(blocked))
-    fonts.font_files.cache_clear()
-    try:
-        cut = fonts.font_files()
-        assert all(path.is_file() and blocked not in path.parents for path in cut.values())
-    finally:
-        fonts.font_files.cache_clear()
+    blocked.write_text("not a folder")  # the cache's place is taken by a file: no folder can be made there
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    code = ("from parreport.render.fonts import font_files\n"
+            "cut = font_files().values()\n"
+            "print(all(path.is_file() for path in cut), {path.parent.parent.name for path in cut})\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PARREPORT_CACHE": str(blocked), "TMPDIR": str(temporary)})
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["True", "{'tmp'}"]  # cut into the temporary directory
+    assert list(temporary.iterdir()) == []  # and gone with the process
 
 
 def test_a_pdf_embeds_the_cut_faces_unchanged_and_its_text_reads_back(own_cache, tmp_path):

@@ -13,10 +13,12 @@ which WeasyPrint then embeds whole: correct, only a larger file.
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import io
 import os
+import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
@@ -60,7 +62,7 @@ def font_files() -> dict[tuple[str, str], Path]:
     """The four faces cut to :data:`CHARACTERS`, by (weight, style): made on first use, then read from the
     cache, whose folder is named after the source files, the characters, the cutting options and fontTools'
     version (so a new Matplotlib, fontTools or way of cutting makes new files). Without a writable cache,
-    they are made in a temporary folder of this process."""
+    they are made in a temporary folder of this process, removed when it exits."""
     sources = {face: font_dir() / name for face, name in FACES.items()}
     key = hashlib.sha256(repr((CHARACTERS, sorted(vars(cut_options()).items()), fontTools.version)).encode())
     for path in sources.values():
@@ -70,6 +72,7 @@ def font_files() -> dict[tuple[str, str], Path]:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         folder = Path(tempfile.mkdtemp(prefix="parreport-fonts-cut-"))
+        atexit.register(_remove_if_own, folder, os.getpid())
     cut = {face: folder / path.name for face, path in sources.items()}
     for face, target in cut.items():
         if not target.is_file():
@@ -98,6 +101,12 @@ def cut_font(path: Path) -> bytes:
     data = io.BytesIO()
     subset.save_font(font, data, options)
     return data.getvalue()
+
+
+def _remove_if_own(folder: Path, owner: int) -> None:
+    """Remove ``folder`` when the process that made it exits (not a child forked from it that exits first)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _write_atomically(target: Path, data: bytes) -> None:
